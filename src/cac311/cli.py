@@ -1,0 +1,187 @@
+"""`cac311`: the command line of Tablero 311 (messages in Spanish).
+
+The database comes from `--database-url` (accepted before or after the subcommand), else
+`DATABASE_URL`, else `.streamlit/secrets.toml`, else the embedded SQLite file. Every command exits
+non-zero with one line on input it cannot accept, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from cac311.config import Settings, resolve_database_url
+from cac311.errors import UserError
+
+log = logging.getLogger("cac311")
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _global_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database-url",
+        default=argparse.SUPPRESS,
+        help="URL SQLAlchemy de la base de datos (por defecto: DATABASE_URL o SQLite embebido)",
+    )
+    return common
+
+
+def _writer_engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from cac311.db.engine import make_engine
+    from cac311.db.setup import prepare_database
+
+    engine = make_engine(resolve_database_url(getattr(args, "database_url", None)))
+    prepare_database(engine, Settings.from_env())
+    return engine
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from cac311.db import migrate
+    from cac311.db.engine import make_engine
+    from cac311.db.setup import prepare_database
+
+    engine = make_engine(resolve_database_url(getattr(args, "database_url", None)))
+    before = migrate.current_revision(engine)
+    changed = prepare_database(engine, Settings.from_env())
+    head = migrate.head_revision()
+    if changed:
+        print(f"Base de datos actualizada: {before or 'vacía'} -> {head}")
+    else:
+        print(f"La base de datos ya está en la última versión ({head}); nada que hacer.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from cac311.ingest.demo import generate_demo
+
+    engine = _writer_engine(args)
+    summary = generate_demo(
+        engine, Settings.from_env(), cases=args.cases, seed=args.seed, progress=True
+    )
+    print(summary)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from cac311.ingest.importer import import_file
+
+    engine = _writer_engine(args)
+    report = import_file(
+        engine,
+        Settings.from_env(),
+        kind=args.kind,
+        path=Path(args.file),
+        timezone=args.timezone,
+        mapping_path=Path(args.mapping) if args.mapping else None,
+        encoding=args.encoding,
+        progress=True,
+    )
+    for line in report.lines():
+        print(line)
+    return 0
+
+
+def cmd_export_publication(args: argparse.Namespace) -> int:
+    from cac311.export.publication import write_bundle
+
+    engine = _writer_engine(args)
+    paths = write_bundle(
+        engine,
+        Settings.from_env(),
+        month=args.month,
+        out_dir=Path(args.out),
+        mode=args.dias,
+        allow_partial=args.allow_partial,
+    )
+    for path in paths:
+        print(f"Escrito {path}")
+    return 0
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from cac311.auth import users
+
+    engine = _writer_engine(args)
+    if args.users_command == "add":
+        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+        users.add_user(engine, email=args.email, role=args.role, entity_id=args.entity, password=password)
+        print(f"Usuario {args.email} creado ({args.role}).")
+    elif args.users_command == "list":
+        for line in users.list_lines(engine):
+            print(line)
+    else:
+        users.disable_user(engine, email=args.email)
+        print(f"Usuario {args.email} deshabilitado.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _global_options()
+    parser = argparse.ArgumentParser(
+        prog="cac311", description="Tablero 311 — herramientas de línea de comandos", parents=[common]
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMANDO")
+
+    db = sub.add_parser("db", help="esquema de la base de datos", parents=[common])
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACCIÓN")
+    db_sub.add_parser("upgrade", help="aplica las migraciones", parents=[common]).set_defaults(
+        handler=cmd_db_upgrade
+    )
+
+    demo = sub.add_parser("demo", help="genera datos sintéticos reproducibles", parents=[common])
+    demo.add_argument("--cases", type=int, default=250_000, help="número de casos (250000)")
+    demo.add_argument("--seed", type=int, default=311, help="semilla (311)")
+    demo.set_defaults(handler=cmd_demo)
+
+    imp = sub.add_parser("import", help="importa un archivo CSV o Excel", parents=[common])
+    imp.add_argument("kind", choices=["entities", "cases", "reviews", "releases"])
+    imp.add_argument("file")
+    imp.add_argument("--timezone", default=None, help="zona de las fechas sin desfase")
+    imp.add_argument("--mapping", default=None, help="perfil de mapeo TOML")
+    imp.add_argument("--encoding", default=None, help="codificación del archivo (p. ej. cp1252)")
+    imp.set_defaults(handler=cmd_import)
+
+    exp = sub.add_parser("export", help="exporta datos", parents=[common])
+    exp_sub = exp.add_subparsers(dest="export_command", required=True, metavar="QUÉ")
+    pub = exp_sub.add_parser("publication", help="paquete de publicación mensual", parents=[common])
+    pub.add_argument("--month", required=True, help="mes AAAA-MM")
+    pub.add_argument("--out", required=True, help="carpeta de salida")
+    pub.add_argument("--dias", choices=["calendario", "habiles"], default="calendario")
+    pub.add_argument("--allow-partial", action="store_true", help="permite un mes incompleto")
+    pub.set_defaults(handler=cmd_export_publication)
+
+    usr = sub.add_parser("users", help="usuarios y roles", parents=[common])
+    usr_sub = usr.add_subparsers(dest="users_command", required=True, metavar="ACCIÓN")
+    add = usr_sub.add_parser("add", help="crea un usuario", parents=[common])
+    add.add_argument("--email", required=True)
+    add.add_argument("--role", required=True, choices=["admin", "director", "enlace"])
+    add.add_argument("--entity", default=None, help="entidad del enlace")
+    add.add_argument("--password-stdin", action="store_true", help="lee la contraseña de stdin")
+    usr_sub.add_parser("list", help="lista los usuarios", parents=[common])
+    dis = usr_sub.add_parser("disable", help="deshabilita un usuario", parents=[common])
+    dis.add_argument("--email", required=True)
+    usr.set_defaults(handler=cmd_users)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except UserError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Interrumpido; no se guardó nada a medias.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

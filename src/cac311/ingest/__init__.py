@@ -1,0 +1,1 @@
+"""Getting data in: local-date derivation, CSV/Excel import, demo data."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of the Tablero 311 schema (run unchanged on SQLite and PostgreSQL)."""

@@ -1,0 +1,93 @@
+"""Shared fixtures: every database test body runs on SQLite and on a real PostgreSQL.
+
+PostgreSQL comes from `CAC311_TEST_PG_URL` (default: the local server's `test` database). The
+tests never skip when it is unreachable: they fail, so CI can't go green without it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from cac311.config import Settings
+from cac311.db.engine import make_engine
+from cac311.db.setup import prepare_database
+
+DEFAULT_TEST_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+DATA_TABLES = (
+    "audit_log",
+    "users",
+    "quarantine",
+    "press_releases",
+    "directory_reviews",
+    "transfers",
+    "cases",
+    "entities",
+    "import_batches",
+)
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def pg_test_url() -> str:
+    return os.environ.get("CAC311_TEST_PG_URL", DEFAULT_TEST_PG_URL)
+
+
+def url_of(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def empty_tables(engine: Engine) -> None:
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text(f"truncate {', '.join(DATA_TABLES)} restart identity cascade"))
+        else:
+            for table in DATA_TABLES:
+                conn.execute(sa.text(f"delete from {table}"))
+            conn.execute(sa.text("delete from app_settings where key not in ('zona_horaria', 'dias_libres_extra')"))
+
+
+@pytest.fixture(scope="session")
+def pg_engine_session() -> Iterator[Engine]:
+    """A migrated PostgreSQL schema, rebuilt from scratch once per test session."""
+    engine = make_engine(pg_test_url())
+    with engine.begin() as conn:
+        conn.execute(sa.text("drop schema public cascade"))
+        conn.execute(sa.text("create schema public"))
+    prepare_database(engine, Settings())
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (much faster than migrating each time)."""
+    path = tmp_path_factory.mktemp("sqlite_template") / "template.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    prepare_database(engine, Settings())
+    with engine.connect() as conn:
+        conn.exec_driver_sql("pragma wal_checkpoint(truncate)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[Engine]:
+    """A writable, migrated, empty database: once SQLite, once PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.sqlite"
+        shutil.copyfile(sqlite_template, path)
+        eng = make_engine(f"sqlite:///{path}")
+        yield eng
+        eng.dispose()
+    else:
+        pg: Engine = request.getfixturevalue("pg_engine_session")
+        empty_tables(pg)
+        yield pg
