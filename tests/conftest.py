@@ -35,7 +35,19 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 def pg_test_url() -> str:
-    return os.environ.get("CAC311_TEST_PG_URL", DEFAULT_TEST_PG_URL)
+    """The PostgreSQL test database; under pytest-xdist each worker gets its own copy."""
+    base = os.environ.get("CAC311_TEST_PG_URL", DEFAULT_TEST_PG_URL)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return base
+    url = sa.make_url(base)
+    name = f"{url.database}_{worker}"
+    admin = make_engine(url.set(database="postgres").render_as_string(hide_password=False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text(f'drop database if exists "{name}" with (force)'))
+        conn.execute(sa.text(f'create database "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def url_of(engine: Engine) -> str:

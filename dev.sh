@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Tablero 311 — one entry point for people and CI.
+#   bash dev.sh run    install everything into .venv and open the dashboard (embedded SQLite + demo data)
+#   bash dev.sh test   install everything into .venv and run the whole suite: ruff, mypy, pytest
+# Needs only python3 (and, for the browser tests, root to apt-get Debian's chromium).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+VENV=.venv
+PY="$VENV/bin/python"
+
+log() { printf '\033[1m[tablero311]\033[0m %s\n' "$*" >&2; }
+
+ensure_venv() {
+  if [ ! -x "$PY" ]; then
+    log "Creando el entorno virtual $VENV"
+    if ! python3 -m venv "$VENV" 2>/dev/null; then
+      rm -rf "$VENV"
+      if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "Instalando python3-venv (Debian)"
+        apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+        python3 -m venv "$VENV"
+      else
+        log "Falta el módulo venv de Python: sudo apt-get install python3-venv"; exit 1
+      fi
+    fi
+  fi
+  local stamp="$VENV/.requirements.sha256"
+  local want; want=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    log "Instalando dependencias (requirements.txt)"
+    "$PY" -m pip install -q --upgrade pip
+    "$PY" -m pip install -q -r requirements.txt
+    echo "$want" > "$stamp"
+  fi
+}
+
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then return; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "Instalando Chromium de Debian para las pruebas de navegador"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    log "Falta /usr/bin/chromium: sudo apt-get install chromium"; exit 1
+  fi
+}
+
+cmd_run() {
+  ensure_venv
+  exec "$VENV/bin/streamlit" run app.py "$@"
+}
+
+cmd_test() {
+  ensure_venv
+  if ls tests/e2e/test_*.py >/dev/null 2>&1; then ensure_chromium; fi
+  log "ruff check"; "$VENV/bin/ruff" check .
+  log "ruff format --check"; "$VENV/bin/ruff" format --check .
+  log "mypy (strict en src/)"; "$VENV/bin/mypy"
+  log "pytest"; "$VENV/bin/pytest" "$@"
+}
+
+case "${1:-}" in
+  run) shift; cmd_run "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  *) echo "uso: bash dev.sh run|test [argumentos extra]"; exit 2 ;;
+esac
