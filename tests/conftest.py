@@ -61,7 +61,12 @@ def empty_tables(engine: Engine) -> None:
         else:
             for table in DATA_TABLES:
                 conn.execute(sa.text(f"delete from {table}"))
-            conn.execute(sa.text("delete from app_settings where key not in ('zona_horaria', 'dias_libres_extra')"))
+            conn.execute(
+                sa.text(
+                    "delete from app_settings"
+                    " where key not in ('zona_horaria', 'dias_libres_extra')"
+                )
+            )
 
 
 @pytest.fixture(scope="session")

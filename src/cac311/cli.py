@@ -109,7 +109,9 @@ def cmd_users(args: argparse.Namespace) -> int:
     engine = _writer_engine(args)
     if args.users_command == "add":
         password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
-        users.add_user(engine, email=args.email, role=args.role, entity_id=args.entity, password=password)
+        users.add_user(
+            engine, email=args.email, role=args.role, entity_id=args.entity, password=password
+        )
         print(f"Usuario {args.email} creado ({args.role}).")
     elif args.users_command == "list":
         for line in users.list_lines(engine):
@@ -123,7 +125,9 @@ def cmd_users(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     common = _global_options()
     parser = argparse.ArgumentParser(
-        prog="cac311", description="Tablero 311 — herramientas de línea de comandos", parents=[common]
+        prog="cac311",
+        description="Tablero 311 — herramientas de línea de comandos",
+        parents=[common],
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMANDO")
 

@@ -47,7 +47,9 @@ def _env_dates(name: str) -> tuple[date, ...]:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return ()
-    return tuple(sorted(date.fromisoformat(part.strip()) for part in raw.split(",") if part.strip()))
+    return tuple(
+        sorted(date.fromisoformat(part.strip()) for part in raw.split(",") if part.strip())
+    )
 
 
 @dataclass(frozen=True)

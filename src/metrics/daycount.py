@@ -45,9 +45,9 @@ def calendar_frame(extra_days_off: Iterable[date] = ()) -> pl.DataFrame:
     return frame.select(
         pl.col("dia"),
         (pl.col("dia") - pl.lit(EPOCH)).dt.total_days().cast(pl.Int32).alias("day_num"),
-        (
-            (pl.col("dia").dt.weekday() <= 5) & ~pl.col("dia").is_in(closed.implode())
-        ).alias("es_habil"),
+        ((pl.col("dia").dt.weekday() <= 5) & ~pl.col("dia").is_in(closed.implode())).alias(
+            "es_habil"
+        ),
         pl.col("dia").is_in(closed.implode()).alias("feriado"),
     ).with_columns(pl.col("es_habil").cast(pl.Int32).cum_sum().alias("bday_num"))
 

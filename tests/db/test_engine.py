@@ -1,4 +1,4 @@
-"""Engines and migrations on both databases: read-only really is read-only, upgrades are idempotent."""
+"""Engines and migrations on both databases: read-only is read-only, upgrades are idempotent."""
 
 from __future__ import annotations
 
@@ -43,9 +43,7 @@ def test_calendar_counts_panama_working_days(engine: Engine) -> None:
     """November 2025 has 20 weekdays, 4 of them public holidays (3, 5, 10, 28)."""
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.text(
-                "select count(*) from calendar where es_habil = :t and dia between :a and :b"
-            ),
+            sa.text("select count(*) from calendar where es_habil = :t and dia between :a and :b"),
             {"t": True, "a": "2025-11-01", "b": "2025-11-30"},
         ).scalar_one()
     assert rows == 16
@@ -71,7 +69,9 @@ def test_bad_database_url_is_one_clear_line(
     assert "Traceback" not in err
 
 
-def test_cli_upgrade_twice_reports_no_op(engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_upgrade_twice_reports_no_op(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--database-url", url_of(engine), "db", "upgrade"]) == 0
     assert "nada que hacer" in capsys.readouterr().out
     assert main(["db", "upgrade", "--database-url", url_of(engine)]) == 0

@@ -87,7 +87,9 @@ def _bind_value(value: Any, dialect: str) -> Any:
     return value
 
 
-def coerce(frame: pl.DataFrame, schema: Mapping[str, pl.DataType | type[pl.DataType]]) -> pl.DataFrame:
+def coerce(
+    frame: pl.DataFrame, schema: Mapping[str, pl.DataType | type[pl.DataType]]
+) -> pl.DataFrame:
     """Cast `frame` to exactly `schema` (column order and types); SQLite text dates are parsed."""
     exprs = []
     for column, dtype in schema.items():

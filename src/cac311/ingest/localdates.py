@@ -14,12 +14,7 @@ from metrics.daycount import CALENDAR_END, EPOCH
 
 def local_date_expr(column: str, timezone: str) -> pl.Expr:
     """Local date of a naive-UTC timestamp column."""
-    return (
-        pl.col(column)
-        .dt.replace_time_zone("UTC")
-        .dt.convert_time_zone(timezone)
-        .dt.date()
-    )
+    return pl.col(column).dt.replace_time_zone("UTC").dt.convert_time_zone(timezone).dt.date()
 
 
 def add_local_columns(

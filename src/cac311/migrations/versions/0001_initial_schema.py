@@ -108,9 +108,7 @@ def upgrade() -> None:
     op.create_table(
         "quarantine",
         sa.Column("quarantine_id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column(
-            "batch_id", sa.Integer, sa.ForeignKey("import_batches.batch_id"), nullable=False
-        ),
+        sa.Column("batch_id", sa.Integer, sa.ForeignKey("import_batches.batch_id"), nullable=False),
         sa.Column("line_number", sa.Integer, nullable=False),
         sa.Column("reason", sa.String(200), nullable=False),
         sa.Column("detail", sa.String(500)),
