@@ -52,7 +52,7 @@ cmd_run() {
 
 cmd_test() {
   ensure_venv
-  if ls tests/e2e/test_*.py >/dev/null 2>&1; then ensure_chromium; fi
+  if grep -rlq "mark.e2e" tests; then ensure_chromium; fi
   log "ruff check"; "$VENV/bin/ruff" check .
   log "ruff format --check"; "$VENV/bin/ruff" format --check .
   log "mypy (strict en src/)"; "$VENV/bin/mypy"

@@ -116,6 +116,12 @@ def cmd_users(args: argparse.Namespace) -> int:
     elif args.users_command == "list":
         for line in users.list_lines(engine):
             print(line)
+    elif args.users_command == "enable":
+        users.enable_user(engine, email=args.email)
+        print(f"Usuario {args.email} habilitado.")
+    elif args.users_command == "passwd":
+        users.set_password(engine, email=args.email, password=sys.stdin.readline().rstrip("\n"))
+        print(f"Contraseña de {args.email} actualizada; bloqueo borrado.")
     else:
         users.disable_user(engine, email=args.email)
         print(f"Usuario {args.email} deshabilitado.")
@@ -169,6 +175,10 @@ def build_parser() -> argparse.ArgumentParser:
     usr_sub.add_parser("list", help="lista los usuarios", parents=[common])
     dis = usr_sub.add_parser("disable", help="deshabilita un usuario", parents=[common])
     dis.add_argument("--email", required=True)
+    ena = usr_sub.add_parser("enable", help="rehabilita un usuario", parents=[common])
+    ena.add_argument("--email", required=True)
+    pw = usr_sub.add_parser("passwd", help="cambia la contraseña (lee de stdin)", parents=[common])
+    pw.add_argument("--email", required=True)
     usr.set_defaults(handler=cmd_users)
     return parser
 

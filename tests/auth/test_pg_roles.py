@@ -1,0 +1,118 @@
+"""The PostgreSQL roles of docs/security.md do what the document says.
+
+Runs the SQL between `<!-- roles-sql:begin -->` and `<!-- roles-sql:end -->` (role names made
+unique for this run, database name replaced by the test database), then connects as each role.
+PostgreSQL only: SQLite has no roles (its read-only mode is tested with the engine).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from cac311.auth import users
+from cac311.auth.audit import audit_entries, record
+from cac311.db.engine import make_engine
+from tests.auth.helpers import PASSWORD, add_entity
+from tests.conftest import empty_tables
+
+SECURITY_DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
+T0 = datetime(2026, 11, 28, 15, 0)
+
+
+def documented_roles_sql() -> str:
+    text = SECURITY_DOC.read_text(encoding="utf-8")
+    block = re.search(
+        r"<!-- roles-sql:begin -->\s*```sql\n(.*?)```\s*<!-- roles-sql:end -->", text, re.S
+    )
+    assert block, "docs/security.md lost its roles-sql block"
+    return block.group(1)
+
+
+def statements(sql: str) -> list[str]:
+    without_comments = re.sub(r"--[^\n]*", "", sql)
+    return [part.strip() for part in without_comments.split(";") if part.strip()]
+
+
+@pytest.fixture
+def roles(pg_engine_session: Engine) -> Iterator[dict[str, Engine]]:
+    """{"lector": engine, "acceso": engine} connected as freshly created roles."""
+    owner = pg_engine_session
+    empty_tables(owner)
+    suffix = secrets.token_hex(4)
+    names = {"lector": f"cac311_lector_{suffix}", "acceso": f"cac311_acceso_{suffix}"}
+    database = owner.url.database
+    assert database not in (None, "postgres", "template1"), "role SQL runs only on a test database"
+    sql = documented_roles_sql()
+    for kind, name in names.items():
+        sql = re.sub(rf"\bcac311_{kind}\b", name, sql)
+    sql = re.sub(r"\bdatabase tablero\b", f'database "{database}"', sql)
+    with owner.begin() as conn:
+        for statement in statements(sql):
+            conn.exec_driver_sql(statement)
+    engines = {
+        kind: make_engine(owner.url.set(username=name, password=None).render_as_string(False))
+        for kind, name in names.items()
+    }
+    yield engines
+    for engine in engines.values():
+        engine.dispose()
+    with owner.begin() as conn:
+        for name in names.values():
+            conn.exec_driver_sql(f"drop owned by {name}")
+            conn.exec_driver_sql(f"drop role {name}")
+
+
+def refused(engine: Engine, sql: str, match: str) -> None:
+    with pytest.raises(sa.exc.DBAPIError, match=match), engine.begin() as conn:
+        conn.execute(sa.text(sql))
+
+
+def test_reader_can_only_select(roles: dict[str, Engine], pg_engine_session: Engine) -> None:
+    add_entity(pg_engine_session, "MINSA")
+    reader = roles["lector"]
+    with reader.connect() as conn:
+        assert conn.execute(sa.text("select count(*) from entities")).scalar_one() == 1
+        assert conn.execute(sa.text("show default_transaction_read_only")).scalar_one() == "on"
+    refused(
+        reader,
+        "insert into entities (entity_id, name, sector) values ('X', 'x', 'otro')",
+        "read-only transaction",
+    )
+    refused(reader, "update entities set name = 'x'", "read-only transaction")
+    # Even after switching the transaction to read-write it has no write privilege.
+    with pytest.raises(sa.exc.DBAPIError, match="permission denied"), reader.begin() as conn:
+        conn.execute(sa.text("set transaction read write"))
+        conn.execute(sa.text("delete from entities"))
+    refused(reader, "select password_hash from users", "permission denied")
+
+
+def test_sign_in_role_can_count_failures_and_audit_but_nothing_else(
+    roles: dict[str, Engine], pg_engine_session: Engine
+) -> None:
+    users.add_user(pg_engine_session, "a@aig.gob.pa", "admin", None, PASSWORD)
+    access = roles["acceso"]
+    assert not users.is_demo_only_database(access)
+    for i in range(5):
+        users.attempt_sign_in(access, "a@aig.gob.pa", f"mala-{i}", T0)
+    assert users.attempt_sign_in(access, "a@aig.gob.pa", PASSWORD, T0).outcome == "locked"
+    record(access, "a@aig.gob.pa", "export", "vencidos.csv")
+    assert audit_entries(access, 1)["action"].to_list() == ["export"]
+
+    refused(access, "update users set active = false", "permission denied")
+    refused(access, "update users set role = 'admin'", "permission denied")
+    refused(
+        access,
+        "insert into users (email, role, created_at) values ('x@y.pa', 'admin', now())",
+        "permission denied",
+    )
+    refused(access, "delete from audit_log", "permission denied")
+    refused(access, "update audit_log set detail = 'x'", "permission denied")
+    refused(access, "select count(*) from cases", "permission denied")
