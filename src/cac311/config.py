@@ -73,4 +73,5 @@ class Settings:
             extra_days_off=_env_dates("CAC311_DIAS_LIBRES_EXTRA"),
             freshness_al_dia_days=int(os.environ.get("CAC311_FRESCURA_AL_DIA", "90")),
             freshness_por_vencer_days=int(os.environ.get("CAC311_FRESCURA_POR_VENCER", "180")),
+            por_vencer_min_age=int(os.environ.get("CAC311_POR_VENCER_DESDE", "25")),
         )

@@ -101,7 +101,11 @@ def coerce(
         if source == pl.String and target == pl.Date:
             expr = expr.str.slice(0, 10).str.to_date("%Y-%m-%d")
         elif source == pl.String and isinstance(target, pl.Datetime):
-            expr = expr.str.slice(0, 19).str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us")
+            expr = (
+                expr.str.replace("T", " ", literal=True)
+                .str.slice(0, 26)
+                .str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us")
+            )
         elif source == pl.String and target == pl.Boolean:
             expr = expr.cast(pl.Int8).cast(pl.Boolean)
         elif isinstance(source, pl.Datetime) and isinstance(target, pl.Datetime):

@@ -1,0 +1,32 @@
+-- name: cases__breakdown_received
+-- grain: one row per group (value of the chosen column) with cases received in the date window, anulado excluded
+-- params: start_on, end_on, by, all_entities, entity_ids, all_sectors, sectors, all_case_types, case_types, all_channels, channels, all_provinces, provinces
+-- The group-by column is chosen by the value of the by parameter from the fixed allow-list
+-- written here (anything else groups into null): no identifier ever comes from the caller.
+with received_cases as (
+    select
+        case
+            when :by = 'case_type' then c.case_type
+            when :by = 'category' then c.category
+            when :by = 'channel' then c.channel
+            when :by = 'province' then c.province
+            when :by = 'sector' then e.sector
+            when :by = 'entity_id' then c.entity_id
+        end as grupo,
+        c.case_id as case_id
+    from cases as c
+    inner join entities as e on e.entity_id = c.entity_id
+    where c.status <> 'anulado'
+        and c.created_on between :start_on and :end_on
+        and (:all_entities or c.entity_id in :entity_ids)
+        and (:all_sectors or e.sector in :sectors)
+        and (:all_case_types or c.case_type in :case_types)
+        and (:all_channels or c.channel in :channels)
+        and (:all_provinces or c.province in :provinces)
+)
+select
+    received_cases.grupo as grupo,
+    count(*) as recibidos
+from received_cases
+group by received_cases.grupo
+order by received_cases.grupo
