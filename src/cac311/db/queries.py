@@ -38,6 +38,7 @@ class NamedQuery:
     declared_params: frozenset[str]
     used_params: frozenset[str]
     text: str
+    body: str  # the SQL without comment lines: a `:word` in a comment must not become a parameter
     path: Path
 
 
@@ -62,6 +63,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         declared_params=declared,
         used_params=frozenset(PARAM_RE.findall(body)),
         text=text,
+        body=body,
         path=path,
     )
 
@@ -129,7 +131,7 @@ def run_query(
             f"{sorted(query.declared_params)}"
         )
     bound = {k: _bind_value(v, bind.dialect.name) for k, v in params.items()}
-    statement = sa.text(query.text)
+    statement = sa.text(query.body)
     expanding = [k for k, v in bound.items() if isinstance(v, list | tuple)]
     if expanding:
         statement = statement.bindparams(*(sa.bindparam(k, expanding=True) for k in expanding))
