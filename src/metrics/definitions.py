@@ -1,0 +1,325 @@
+"""The definitions behind every figure (SPEC §3), in Spanish, for tooltips and file metadata.
+
+`docs/metrics.md` states the same definitions at length; a test fails when a code here or a
+published column has no entry there. The export writes DEFINITIONS_VERSION as
+`version_definiciones`; bump it whenever a definition changes meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFINITIONS_VERSION = "2026.11-1"
+
+
+@dataclass(frozen=True)
+class MetricDefinition:
+    code: str  # column name in the CSVs and frames
+    etiqueta: str  # short Spanish label
+    definicion: str  # one Spanish sentence (tooltip, datapackage description)
+    unidad: str  # "casos", "%", "días", "horas", "posición", "texto", "fecha", ...
+
+
+_L = "el plazo legal L (30 días por defecto)"
+
+_ENTRIES: tuple[MetricDefinition, ...] = (
+    # --- publication table (SPEC §5 columns, in order) ---
+    MetricDefinition(
+        "periodo",
+        "Periodo",
+        "Mes calendario M (hora local de Panamá), en formato AAAA-MM.",
+        "texto",
+    ),
+    MetricDefinition(
+        "entidad_id",
+        "Código de entidad",
+        "Código corto de la entidad responsable; TOTAL en la fila nacional.",
+        "texto",
+    ),
+    MetricDefinition(
+        "entidad",
+        "Entidad",
+        "Nombre de la entidad responsable; «Total nacional» en la fila nacional.",
+        "texto",
+    ),
+    MetricDefinition(
+        "sector",
+        "Sector",
+        "Sector de la entidad (ministerio, entidad_autonoma, municipio, empresa_publica, otro); "
+        "vacío en la fila nacional.",
+        "texto",
+    ),
+    MetricDefinition(
+        "recibidos", "Recibidos", "Casos creados en el mes (fecha local de creación en M).", "casos"
+    ),
+    MetricDefinition(
+        "cerrados", "Cerrados", "Casos cerrados en el mes (fecha local de cierre en M).", "casos"
+    ),
+    MetricDefinition(
+        "cerrados_en_plazo",
+        "Cerrados en plazo",
+        f"Casos cerrados en el mes con días de atención menores o iguales a {_L}.",
+        "casos",
+    ),
+    MetricDefinition(
+        "cerrados_fuera_de_plazo",
+        "Cerrados fuera de plazo",
+        "Cerrados en el mes menos cerrados en plazo.",
+        "casos",
+    ),
+    MetricDefinition(
+        "pct_cerrados_en_plazo",
+        "% cerrados en plazo",
+        "100 × cerrados en plazo / cerrados; vacío cuando no hubo cierres.",
+        "%",
+    ),
+    MetricDefinition(
+        "abiertos_fin_mes",
+        "Abiertos al cierre del mes",
+        "Casos creados hasta el último día del mes y sin cerrar ese día.",
+        "casos",
+    ),
+    MetricDefinition(
+        "vencidos_fin_mes",
+        "Vencidos al cierre del mes",
+        f"Casos abiertos al último día del mes cuya edad ese día supera {_L}.",
+        "casos",
+    ),
+    MetricDefinition(
+        "indice_cumplimiento",
+        "Índice de cumplimiento",
+        "100 × cerrados en plazo / (cerrados + vencidos al cierre del mes); los casos abiertos "
+        "vencidos cuentan como incumplimientos. Vacío cuando el denominador es 0.",
+        "%",
+    ),
+    MetricDefinition(
+        "mediana_dias",
+        "Mediana de días",
+        "Mediana de los días de atención de los casos cerrados en el mes (interpolación lineal).",
+        "días",
+    ),
+    MetricDefinition(
+        "p90_dias",
+        "Percentil 90 de días",
+        "Percentil 90 de los días de atención de los casos cerrados en el mes "
+        "(interpolación lineal).",
+        "días",
+    ),
+    MetricDefinition(
+        "cohorte_en_plazo_pct",
+        "Cohorte en plazo",
+        f"De los casos recibidos en el mes, porcentaje ya cerrado con días menores o iguales a "
+        f"{_L}, según los datos a la fecha de corte.",
+        "%",
+    ),
+    MetricDefinition(
+        "cohorte_madura",
+        "Cohorte madura",
+        "«si» cuando un caso recibido el último día del mes ya tendría L días a la fecha de "
+        "corte (toda la cohorte tuvo su plazo completo); si no, «no».",
+        "si/no",
+    ),
+    MetricDefinition(
+        "posicion",
+        "Posición",
+        "Lugar en el ranking por puntaje de Wilson entre las entidades con n ≥ 20; vacío si la "
+        "entidad no clasifica.",
+        "posición",
+    ),
+    # --- ranking ---
+    MetricDefinition(
+        "n",
+        "Casos evaluados (n)",
+        "Cerrados en el mes + vencidos al cierre del mes: los casos sobre los que se juzga a la "
+        "entidad.",
+        "casos",
+    ),
+    MetricDefinition(
+        "score",
+        "Puntaje de Wilson",
+        "Límite inferior del intervalo de Wilson al 95 % de la proporción cerrados en plazo / n; "
+        "premia resultados sostenidos por suficientes casos.",
+        "proporción 0–1",
+    ),
+    MetricDefinition(
+        "clasificada",
+        "Clasifica",
+        "Verdadero cuando la entidad tiene n ≥ 20 (configurable) y entra al ranking.",
+        "sí/no",
+    ),
+    MetricDefinition(
+        "posicion_anterior",
+        "Posición anterior",
+        "Posición de la entidad en el ranking del mes anterior.",
+        "posición",
+    ),
+    MetricDefinition(
+        "cambio_posicion",
+        "Cambio de posición",
+        "Posición anterior − posición actual (positivo: subió); vacío si no clasificó en "
+        "alguno de los dos meses.",
+        "posiciones",
+    ),
+    MetricDefinition(
+        "limite_inferior",
+        "Límite inferior del embudo",
+        "Límite inferior al 95 % alrededor de la tasa nacional para una entidad con n casos.",
+        "%",
+    ),
+    MetricDefinition(
+        "limite_superior",
+        "Límite superior del embudo",
+        "Límite superior al 95 % alrededor de la tasa nacional para una entidad con n casos.",
+        "%",
+    ),
+    # --- day counts and cutoff ---
+    MetricDefinition(
+        "dias",
+        "Días de atención",
+        "Días entre la fecha local de creación y la de cierre, en días calendario o hábiles "
+        "(lunes a viernes sin feriados de Panamá ni días libres decretados).",
+        "días",
+    ),
+    MetricDefinition(
+        "edad_dias",
+        "Edad",
+        "Días de un caso abierto desde su creación hasta la fecha de referencia, con la misma "
+        "regla que los días de atención.",
+        "días",
+    ),
+    MetricDefinition(
+        "datos_al",
+        "Datos al",
+        "Fecha de corte: la fecha local más reciente de creación o cierre de cualquier caso "
+        "(incluidos los anulados).",
+        "fecha",
+    ),
+    MetricDefinition(
+        "parcial",
+        "Mes parcial",
+        "Verdadero cuando el mes contiene la fecha de corte: sus cifras aún pueden cambiar.",
+        "sí/no",
+    ),
+    # --- aging, por vencer ---
+    MetricDefinition(
+        "tramo",
+        "Tramo de antigüedad",
+        "Grupo de edad de los casos abiertos: 0–10, 11–20, 21–30, 31–60, 61–90, >90 días; los "
+        "tramos sobre 30 son exactamente los vencidos.",
+        "texto",
+    ),
+    MetricDefinition(
+        "casos", "Casos", "Número de casos del grupo (tramo, días, categoría).", "casos"
+    ),
+    MetricDefinition(
+        "por_vencer",
+        "Por vencer",
+        "Casos abiertos con edad entre 25 y 30 días en el modo activo: los primeros que un "
+        "enlace debe atender.",
+        "casos",
+    ),
+    # --- service SLA clock ---
+    MetricDefinition(
+        "cerrados_con_sla",
+        "Cerrados con SLA",
+        "Casos cerrados en el mes que tienen un SLA de servicio (sla_days).",
+        "casos",
+    ),
+    MetricDefinition(
+        "dentro_sla",
+        "Dentro del SLA",
+        "Casos cerrados con SLA cuyos días de atención no superan su SLA de servicio.",
+        "casos",
+    ),
+    MetricDefinition(
+        "pct_dentro_sla",
+        "% dentro del SLA",
+        "100 × dentro del SLA / cerrados con SLA; reloj de servicio, separado del plazo legal.",
+        "%",
+    ),
+    # --- directory freshness ---
+    MetricDefinition(
+        "ultima_revision",
+        "Última revisión",
+        "Fecha local de la última revisión del ítem (directorio, SLA o base de conocimiento).",
+        "fecha",
+    ),
+    MetricDefinition(
+        "estado",
+        "Estado de actualización",
+        "al_dia ≤ 90 días desde la última revisión, por_vencer 91–180, vencido > 180, "
+        "sin_registro si nunca se revisó.",
+        "texto",
+    ),
+    MetricDefinition(
+        "estado_general",
+        "Estado general",
+        "El peor estado entre directorio, SLA y base de conocimiento de la entidad.",
+        "texto",
+    ),
+    # --- press releases ---
+    MetricDefinition(
+        "comunicados",
+        "Comunicados",
+        "Comunicados de prensa recibidos por el 311 en el mes.",
+        "comunicados",
+    ),
+    MetricDefinition(
+        "con_anticipacion",
+        "Con anticipación",
+        "Comunicados que el 311 recibió antes de su publicación en medios.",
+        "comunicados",
+    ),
+    MetricDefinition(
+        "pct_con_anticipacion",
+        "% con anticipación",
+        "100 × comunicados con anticipación / comunicados.",
+        "%",
+    ),
+    MetricDefinition(
+        "mediana_anticipacion_horas",
+        "Mediana de anticipación",
+        "Mediana de (publicación en medios − recepción en el 311), en horas.",
+        "horas",
+    ),
+    # --- month-over-month / year-over-year ---
+    MetricDefinition(
+        "delta_mes",
+        "Cambio mensual",
+        "Valor del mes − valor del mes anterior; vacío si el mes anterior no tiene datos.",
+        "unidad del indicador",
+    ),
+    MetricDefinition(
+        "delta_mes_pct",
+        "Cambio mensual %",
+        "100 × cambio mensual / valor del mes anterior; vacío si ese valor es 0.",
+        "%",
+    ),
+    MetricDefinition(
+        "delta_anio",
+        "Cambio interanual",
+        "Valor del mes − valor del mismo mes del año anterior.",
+        "unidad del indicador",
+    ),
+    MetricDefinition(
+        "delta_anio_pct",
+        "Cambio interanual %",
+        "100 × cambio interanual / valor del mismo mes del año anterior; vacío si es 0.",
+        "%",
+    ),
+    # --- data quality ---
+    MetricDefinition(
+        "mismo_minuto",
+        "Cerrados en el mismo minuto",
+        "Casos cerrados en el mes cuyo cierre cae en el mismo minuto de su creación.",
+        "casos",
+    ),
+    MetricDefinition(
+        "pct_mismo_minuto",
+        "% cerrados en el mismo minuto",
+        "100 × cerrados en el mismo minuto / cerrados.",
+        "%",
+    ),
+)
+
+METRIC_DEFINITIONS: dict[str, MetricDefinition] = {entry.code: entry for entry in _ENTRIES}
