@@ -1,0 +1,141 @@
+"""Benchmark: `cac311 import cases` of a 1,000,000-row CSV vs `psql \\copy` of the same file.
+
+Usage (PostgreSQL only; the database is emptied of cases/entities first):
+
+    .venv/bin/python bench/bench_import.py postgresql+psycopg://postgres@HOST:5432/DB [--rows N]
+
+It writes a canonical cases CSV (naive local timestamps, 80 % closed, 60 entities), times
+`psql -c "\\copy plain_cases from FILE csv header"` into a plain typed table with no indexes, then
+`import_file(...)` (mapping, validation, quarantine, staging COPY, upsert into the indexed
+`cases` table, one transaction), then the same import again (all rows unchanged). Prints the
+figures and the ratio; writes them as JSON next to the CSV.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import sqlalchemy as sa
+
+from cac311.config import Settings
+from cac311.db.engine import make_engine
+from cac311.db.setup import prepare_database
+from cac311.ingest.importer import import_file
+
+PLAIN_DDL = (
+    "create table plain_cases (case_id text, entity_id text, case_type text, created_at timestamp,"
+    " closed_at timestamp, status text, category text, channel text, province text,"
+    " district text, sla_days integer)"
+)
+
+
+def write_csv(path: Path, rows: int, seed: int = 311) -> None:
+    rng = np.random.default_rng(seed)
+    start = np.datetime64("2023-01-01T08:00:00")
+    created = start + rng.integers(0, 3 * 365 * 86_400, rows).astype("timedelta64[s]")
+    duration = rng.gamma(2.0, 6.0 * 86_400, rows).astype("int64").astype("timedelta64[s]")
+    closed = created + duration
+    is_closed = rng.random(rows) < 0.8
+    frame = pl.DataFrame(
+        {
+            "case_id": [f"C{i:08d}" for i in range(rows)],
+            "entity_id": [f"E{n:02d}" for n in rng.integers(1, 61, rows)],
+            "case_type": rng.choice(["queja", "reclamo", "solicitud", "consulta"], rows),
+            "created_at": created.astype("datetime64[us]"),
+            "closed_at": closed.astype("datetime64[us]"),
+            "category": rng.choice(["Agua", "Aseo", "Calles", "Salud", "Luz"], rows),
+            "channel": rng.choice(["llamada", "web", "app", "correo"], rows),
+            "province": [f"PA-{n}" for n in rng.integers(1, 11, rows)],
+        }
+    ).with_columns(
+        pl.when(pl.Series(is_closed)).then(pl.col("closed_at")).alias("closed_at"),
+    )
+    frame = frame.with_columns(
+        pl.when(pl.col("closed_at").is_null())
+        .then(pl.lit("abierto"))
+        .otherwise(pl.lit("cerrado"))
+        .alias("status"),
+        pl.lit(None, dtype=pl.String).alias("district"),
+        pl.lit(None, dtype=pl.Int32).alias("sla_days"),
+    ).select(
+        "case_id",
+        "entity_id",
+        "case_type",
+        "created_at",
+        "closed_at",
+        "status",
+        "category",
+        "channel",
+        "province",
+        "district",
+        "sla_days",
+    )
+    frame.write_csv(path, datetime_format="%Y-%m-%d %H:%M:%S")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    engine = make_engine(args.url)
+    prepare_database(engine, Settings())
+    with engine.begin() as conn:
+        conn.execute(sa.text("delete from quarantine"))
+        conn.execute(sa.text("delete from cases"))
+        conn.execute(sa.text("delete from import_batches where kind <> 'entities'"))
+        conn.execute(sa.text("drop table if exists plain_cases"))
+        conn.execute(sa.text(PLAIN_DDL))
+    entities = "entity_id,name,sector\n" + "".join(
+        f"E{n:02d},Entidad {n},ministerio\n" for n in range(1, 61)
+    )
+    with tempfile.TemporaryDirectory(prefix="bench_import_") as tmp:
+        csv_path = Path(tmp) / "cases.csv"
+        entities_path = Path(tmp) / "entities.csv"
+        entities_path.write_text(entities)
+        import_file(engine, Settings(), "entities", entities_path)
+        t0 = time.perf_counter()
+        write_csv(csv_path, args.rows)
+        generate_s = time.perf_counter() - t0
+        size_mb = csv_path.stat().st_size / 1e6
+        libpq = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        t0 = time.perf_counter()
+        subprocess.run(
+            ["psql", libpq, "-q", "-c", f"\\copy plain_cases from '{csv_path}' csv header"],
+            check=True,
+        )
+        copy_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        first = import_file(engine, Settings(), "cases", csv_path, progress=True)
+        import_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        second = import_file(engine, Settings(), "cases", csv_path, progress=True)
+        reimport_s = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {
+        "rows": args.rows,
+        "csv_mb": round(size_mb, 1),
+        "generate_s": round(generate_s, 1),
+        "psql_copy_s": round(copy_s, 2),
+        "import_s": round(import_s, 2),
+        "ratio": round(import_s / copy_s, 2),
+        "reimport_unchanged_s": round(reimport_s, 2),
+        "first": first.lines(),
+        "second": second.lines(),
+        "peak_rss_mb": round(peak_mb),
+    }
+    with engine.begin() as conn:
+        conn.execute(sa.text("drop table if exists plain_cases"))
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,443 @@
+"""`cac311 import`: load entities, cases, reviews or releases from CSV or .xlsx (SPEC §5).
+
+One import is one transaction: the batch record, the accepted rows (upserted by id) and the
+quarantined rows commit together, or nothing changes. The file is streamed in batches: each
+batch is mapped (profile), validated, its accepted rows bulk-copied into a staging table and its
+rejected rows into `quarantine`; at the end one set-based upsert applies the staging table.
+`preview_import` runs exactly the same path and rolls back, so the upload page shows the real
+counts without changing anything.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from tqdm import tqdm
+
+from cac311.config import Settings
+from cac311.db.bulk import copy_into
+from cac311.db.setup import stored_timezone
+from cac311.ingest.fastcsv import NeedsExactReader
+from cac311.ingest.frames import canonical_exprs, raw_row_json
+from cac311.ingest.kinds import KIND_LABELS, KindSpec, spec_for
+from cac311.ingest.mapping import (
+    MAPPINGS_DIR,
+    Profile,
+    check_profile,
+    check_timezone,
+    load_profile,
+    parse_profile,
+    resolve_columns,
+)
+from cac311.ingest.readers import TableSource, open_table
+from cac311.ingest.reasons import reason_text
+from cac311.ingest.upsert import create_staging, drop_staging, upsert
+from cac311.ingest.validate import (
+    ValidationContext,
+    accepted_rows,
+    mark_reasons,
+    parse_timestamps,
+    quarantined_rows,
+)
+from metrics.daycount import calendar_frame
+
+BATCH_ROWS = 100_000
+PROGRESS_MIN_ROWS = 20_000
+SAMPLE_ROWS = 200
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a preview, would do)."""
+
+    kind: str
+    source_name: str
+    batch_id: int | None = None
+    preview: bool = False
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    rejected_sample: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> int:
+        return self.inserted + self.updated + self.unchanged
+
+    def reason_summary(self) -> str:
+        """`texto [código]: n; ...`, most frequent first."""
+        return "; ".join(
+            f"{reason_text(code)} [{code}]: {count}" for code, count in self.reasons.most_common()
+        )
+
+    def lines(self) -> list[str]:
+        """One Spanish line each for insertados, actualizados, sin cambios, en cuarentena."""
+        quarantine = f"En cuarentena: {self.quarantined}"
+        if self.quarantined:
+            quarantine += f" ({self.reason_summary()})"
+        return [
+            f"Insertados: {self.inserted}",
+            f"Actualizados: {self.updated}",
+            f"Sin cambios: {self.unchanged}",
+            quarantine,
+        ]
+
+    def first_rejected(self, n: int = 20) -> pl.DataFrame:
+        """The first `n` quarantined rows: linea, motivo, codigo, detalle, fila (JSON)."""
+        schema = {
+            "linea": pl.Int64,
+            "motivo": pl.String,
+            "codigo": pl.String,
+            "detalle": pl.String,
+            "fila": pl.String,
+        }
+        rows = [
+            {
+                "linea": r["line_number"],
+                "motivo": reason_text(r["reason"]),
+                "codigo": r["reason"],
+                "detalle": r["detail"],
+                "fila": r["raw_row"],
+            }
+            for r in self.rejected_sample[:n]
+        ]
+        return pl.DataFrame(rows, schema=schema)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A file ready to import: where it comes from and how to read it."""
+
+    spec: KindSpec
+    profile: Profile
+    file_timezone: str
+    used: dict[str, int]
+
+
+def _plan(
+    settings: Settings, kind: str, profile: Profile, timezone: str | None, source: TableSource
+) -> _Plan:
+    spec = spec_for(kind)
+    check_profile(profile, spec)
+    file_timezone = check_timezone(timezone or profile.timezone or settings.timezone)
+    return _Plan(spec, profile, file_timezone, resolve_columns(source.header, spec, profile))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _start_batch(conn: Connection, report: ImportReport, sha256: str, by: str | None) -> int:
+    row = conn.execute(
+        sa.text(
+            "insert into import_batches (kind, source_name, source_sha256, started_at, imported_by)"
+            " values (:kind, :source_name, :sha, :started_at, :by) returning batch_id"
+        ),
+        {
+            "kind": report.kind,
+            "source_name": report.source_name[:500],
+            "sha": sha256,
+            "started_at": _now(),
+            "by": by,
+        },
+    ).one()
+    return int(row[0])
+
+
+def _finish_batch(conn: Connection, report: ImportReport) -> None:
+    conn.execute(
+        sa.text(
+            "update import_batches set finished_at = :finished_at, rows_read = :rows_read, "
+            "inserted = :inserted, updated = :updated, unchanged = :unchanged, "
+            "quarantined = :quarantined where batch_id = :batch_id"
+        ),
+        {
+            "finished_at": _now(),
+            "rows_read": report.rows_read,
+            "inserted": report.inserted,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "quarantined": report.quarantined,
+            "batch_id": report.batch_id,
+        },
+    )
+
+
+def _known_entities(conn: Connection, spec: KindSpec) -> pl.Series | None:
+    if spec.kind == "entities":
+        return None
+    ids = conn.execute(sa.text("select entity_id from entities")).scalars().all()
+    return pl.Series("entity_id", [str(i) for i in ids], dtype=pl.String)
+
+
+def _run(
+    conn: Connection,
+    settings: Settings,
+    plan: _Plan,
+    *,
+    source: TableSource,
+    report: ImportReport,
+    imported_by: str | None,
+    progress: bool,
+) -> None:
+    spec = plan.spec
+    ctx = ValidationContext(
+        spec=spec,
+        profile=plan.profile,
+        file_timezone=plan.file_timezone,
+        db_timezone=stored_timezone(conn, settings),
+        calendar=calendar_frame(settings.extra_days_off),
+        known_entities=_known_entities(conn, spec),
+    )
+    report.batch_id = _start_batch(conn, report, source.sha256, imported_by)
+    batch_id = pl.lit(report.batch_id, dtype=pl.Int32).alias("batch_id")
+    create_staging(conn, spec)
+    present = set(plan.used) | set(plan.profile.defaults)
+    raw_json = raw_row_json(source.header, plan.used)
+    seen = pl.Series("__key", [], dtype=pl.String)
+    bar = tqdm(
+        total=source.estimated_rows,
+        unit=" filas",
+        desc=f"Importando {KIND_LABELS[spec.kind]}",
+        file=sys.stderr,
+        disable=not progress or source.estimated_rows < PROGRESS_MIN_ROWS,
+    )
+    with bar:
+        for raw in source.frames(sorted(set(plan.used.values()))):
+            frame = raw.with_columns(canonical_exprs(spec, plan.profile, plan.used))
+            marked = mark_reasons(parse_timestamps(frame, ctx), ctx, seen)
+            seen = pl.concat([seen, marked.get_column("__key").drop_nulls()])
+            good = marked.filter(pl.col("__reason").is_null())
+            bad = marked.filter(pl.col("__reason").is_not_null())
+            copy_into(
+                conn, f"tmp_import_{spec.table}", accepted_rows(good, ctx).with_columns(batch_id)
+            )
+            rejected = quarantined_rows(bad, raw_json)
+            copy_into(conn, "quarantine", rejected.with_columns(batch_id))
+            report.rows_read += marked.height
+            report.quarantined += rejected.height
+            report.reasons.update(rejected.get_column("reason").to_list())
+            room = SAMPLE_ROWS - len(report.rejected_sample)
+            if room > 0:
+                report.rejected_sample.extend(rejected.head(room).to_dicts())
+            bar.update(marked.height)
+    counts = upsert(conn, spec, present)
+    drop_staging(conn, spec)
+    report.inserted, report.updated, report.unchanged = (
+        counts.inserted,
+        counts.updated,
+        counts.unchanged,
+    )
+    _finish_batch(conn, report)
+
+
+def _in_transaction(engine: Engine, work: Callable[[Connection], None], preview: bool) -> None:
+    """Run `work` in one transaction: commit it, or roll it back for a preview or on error."""
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        try:
+            work(conn)
+        except BaseException:
+            transaction.rollback()
+            raise
+        if preview:
+            transaction.rollback()
+        else:
+            transaction.commit()
+
+
+@dataclass(frozen=True)
+class _Options:
+    source_name: str
+    profile: Profile
+    timezone: str | None
+    encoding: str | None
+    progress: bool
+    imported_by: str | None
+    preview: bool
+
+
+def _import_path(
+    engine: Engine,
+    settings: Settings,
+    kind: str,
+    path: Path,
+    *,
+    source_name: str,
+    profile: Profile,
+    timezone: str | None,
+    encoding: str | None,
+    progress: bool,
+    imported_by: str | None,
+    preview: bool,
+) -> ImportReport:
+    options = _Options(source_name, profile, timezone, encoding, progress, imported_by, preview)
+    spec_for(kind)
+    try:
+        return _import_once(engine, settings, kind, path, options, exact=False)
+    except NeedsExactReader:
+        # The fast CSV reader met a row it can't place (e.g. a wrong field count): everything
+        # was rolled back; read again line by line, which quarantines such rows.
+        return _import_once(engine, settings, kind, path, options, exact=True)
+
+
+def _import_once(
+    engine: Engine,
+    settings: Settings,
+    kind: str,
+    path: Path,
+    options: _Options,
+    *,
+    exact: bool,
+) -> ImportReport:
+    source = open_table(
+        path,
+        encoding=options.encoding,
+        batch_size=BATCH_ROWS,
+        name=options.source_name,
+        exact=exact,
+    )
+    try:
+        plan = _plan(settings, kind, options.profile, options.timezone, source)
+        report = ImportReport(kind=kind, source_name=options.source_name, preview=options.preview)
+        _in_transaction(
+            engine,
+            lambda conn: _run(
+                conn,
+                settings,
+                plan,
+                source=source,
+                report=report,
+                imported_by=options.imported_by,
+                progress=options.progress,
+            ),
+            options.preview,
+        )
+    finally:
+        source.close()
+    if options.preview:
+        report.batch_id = None
+    return report
+
+
+def _cli_user() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def import_file(
+    engine: Engine,
+    settings: Settings,
+    kind: str,
+    path: Path,
+    *,
+    timezone: str | None = None,
+    mapping_path: Path | None = None,
+    encoding: str | None = None,
+    progress: bool = False,
+    imported_by: str | None = None,
+) -> ImportReport:
+    """Import `path` (CSV or .xlsx) as `kind`; raises UserError when the file can't be read."""
+    profile = load_profile(mapping_path) if mapping_path else Profile()
+    return _import_path(
+        engine,
+        settings,
+        kind,
+        Path(path),
+        source_name=Path(path).name,
+        profile=profile,
+        timezone=timezone,
+        encoding=encoding,
+        progress=progress,
+        imported_by=imported_by or _cli_user(),
+        preview=False,
+    )
+
+
+def _bytes_profile(mapping_text: str | None, mapping_path: Path | None) -> Profile:
+    if mapping_text is not None:
+        return parse_profile(mapping_text, MAPPINGS_DIR, where="subido")
+    if mapping_path is not None:
+        return load_profile(mapping_path)
+    return Profile()
+
+
+def import_bytes(
+    engine: Engine,
+    settings: Settings,
+    kind: str,
+    data: bytes,
+    filename: str,
+    *,
+    timezone: str | None = None,
+    mapping_text: str | None = None,
+    encoding: str | None = None,
+    imported_by: str | None = None,
+    mapping_path: Path | None = None,
+    preview: bool = False,
+) -> ImportReport:
+    """Import an uploaded file's bytes (the upload page); `filename` decides CSV or .xlsx.
+
+    `mapping_text` is a TOML profile whose lookup files resolve in `mappings/`; or pass
+    `mapping_path` (e.g. one of `mapping.shipped_profiles()`).
+    """
+    profile = _bytes_profile(mapping_text, mapping_path)
+    suffix = Path(filename).suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="cac311_upload_") as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(data)
+        return _import_path(
+            engine,
+            settings,
+            kind,
+            path,
+            source_name=Path(filename).name,
+            profile=profile,
+            timezone=timezone,
+            encoding=encoding,
+            progress=False,
+            imported_by=imported_by,
+            preview=preview,
+        )
+
+
+def preview_import(
+    engine: Engine,
+    settings: Settings,
+    kind: str,
+    data: bytes,
+    filename: str,
+    *,
+    timezone: str | None = None,
+    mapping_text: str | None = None,
+    encoding: str | None = None,
+    mapping_path: Path | None = None,
+) -> ImportReport:
+    """Validate and count exactly as `import_bytes` would, then roll back: nothing changes."""
+    return import_bytes(
+        engine,
+        settings,
+        kind,
+        data,
+        filename,
+        timezone=timezone,
+        mapping_text=mapping_text,
+        encoding=encoding,
+        mapping_path=mapping_path,
+        preview=True,
+    )

@@ -1,0 +1,33 @@
+"""Quarantine reasons: stable short codes (stored in `quarantine.reason`) and their Spanish text.
+
+The codes never change once released (the Calidad de datos page and exported quarantine files
+key on them); the text may be improved.
+"""
+
+from __future__ import annotations
+
+REASONS: dict[str, str] = {
+    "columnas_incorrectas": "la fila no tiene el mismo número de columnas que el encabezado",
+    "id_faltante": "falta el identificador",
+    "id_duplicado": "identificador repetido en el archivo (vale la primera fila)",
+    "valor_faltante": "falta un valor obligatorio",
+    "valor_demasiado_largo": "texto más largo de lo permitido",
+    "fecha_ilegible": "fecha u hora que no se puede interpretar",
+    "fecha_fuera_de_rango": "fecha fuera del rango soportado (2000-2045)",
+    "entidad_desconocida": "entidad no registrada",
+    "tipo_desconocido": "tipo de caso no reconocido",
+    "estado_invalido": "estado no reconocido (abierto, cerrado o anulado)",
+    "cierre_antes_de_creacion": "la fecha de cierre es anterior a la de creación",
+    "estado_inconsistente": "el estado no concuerda con la fecha de cierre",
+    "provincia_invalida": "provincia no reconocida (código ISO 3166-2, p. ej. PA-8)",
+    "canal_invalido": "canal no válido",
+    "sla_invalido": "sla_days no es un número entero de días",
+    "sector_invalido": "sector no reconocido",
+    "activo_invalido": "active no es sí/no",
+    "item_invalido": "ítem no reconocido (directorio, sla o base_conocimiento)",
+}
+
+
+def reason_text(code: str) -> str:
+    """Spanish text of a reason code (the code itself when unknown)."""
+    return REASONS.get(code, code)

@@ -1,0 +1,354 @@
+"""Row validation: canonical text frame -> typed accepted rows + quarantined rows with a reason.
+
+Each row gets at most one reason: the first failing check, in the order of `_checks`. Accepted
+rows come out with the columns of the target table (naive-UTC timestamps, and the local dates and
+day ordinals computed in the database's time zone). Quarantined rows come out with
+`line_number, reason, detail, raw_row`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import polars as pl
+
+from cac311.ingest.kinds import CASE_TYPES, PROVINCES, REVIEW_ITEMS, SECTORS, STATUSES, KindSpec
+from cac311.ingest.localdates import add_local_columns, local_date_expr
+from cac311.ingest.mapping import Profile
+from metrics.daycount import CALENDAR_END, EPOCH
+
+ISO_NAIVE_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
+ISO_OFFSET_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z")
+OFFSET_PATTERN = r"\d:\d{2}(:\d{2}(\.\d+)?)?\s*([Zz]|[+-]\d{2}(:?\d{2})?)$"
+TRUE_WORDS = ("si", "sí", "s", "true", "t", "1", "yes", "y", "verdadero", "activo", "activa")
+FALSE_WORDS = ("no", "n", "false", "f", "0", "falso", "inactivo", "inactiva")
+DETAIL_MAX = 500
+
+
+@dataclass(frozen=True)
+class ValidationContext:
+    """Everything validation needs besides the rows."""
+
+    spec: KindSpec
+    profile: Profile
+    file_timezone: str
+    db_timezone: str
+    calendar: pl.DataFrame
+    known_entities: pl.Series | None
+
+
+def word(column: str) -> pl.Expr:
+    """A code word: lower case, no accents, spaces and hyphens as `_`."""
+    return (
+        pl.col(column)
+        .str.to_lowercase()
+        .str.replace_many(["á", "é", "í", "ó", "ú", "ü", "ñ"], ["a", "e", "i", "o", "u", "u", "n"])
+        .str.replace_all(r"[\s\-]+", "_")
+    )
+
+
+def _first_matching(texts: pl.Series, formats: list[str], want: int) -> pl.Series:
+    """Parse with each format in turn, stopping as soon as `want` values have parsed."""
+    parsed = pl.Series(texts.name, [None] * texts.len(), dtype=pl.Datetime("us"))
+    for fmt in formats:
+        attempt = texts.str.to_datetime(fmt, strict=False, time_unit="us")
+        if attempt.dtype != pl.Datetime("us"):
+            attempt = attempt.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        parsed = parsed.fill_null(attempt)
+        if texts.len() - parsed.null_count() >= want:
+            break
+    return parsed
+
+
+def parse_timestamp_series(
+    text: pl.Series, formats: tuple[str, ...], file_timezone: str
+) -> pl.Series:
+    """Naive-UTC instants of text timestamps: with an offset as written, else local to the file.
+
+    Formats are tried in order (profile formats, then ISO 8601) and parsing stops at the first
+    that reads every value of the batch, so a clean file costs one parse per column.
+    """
+    present = text.len() - text.null_count()
+    empty = pl.Series(text.name, [None] * text.len(), dtype=pl.Datetime("us"))
+    if present == 0:
+        return empty
+    iso = text.str.replace(" ", "T", literal=True).str.replace(r"\s+([+-]\d|[Zz])", "$1")
+    has_offset = text.str.contains(OFFSET_PATTERN).fill_null(False)
+    with_offset_count = int(has_offset.sum())
+    result = empty
+    if with_offset_count:
+        offset_text = iso.str.replace(r"[Zz]$", "+00:00")
+        result = _first_matching(
+            pl.select(pl.when(has_offset).then(offset_text)).to_series(),
+            list(ISO_OFFSET_FORMATS),
+            with_offset_count,
+        )
+    if with_offset_count < present:
+        naive_text = pl.select(pl.when(~has_offset).then(text)).to_series()
+        naive_iso = pl.select(pl.when(~has_offset).then(iso)).to_series()
+        want = present - with_offset_count
+        naive = _first_matching(naive_text, list(formats), want) if formats else empty
+        if naive.len() - naive.null_count() < want:
+            naive = naive.fill_null(_first_matching(naive_iso, list(ISO_NAIVE_FORMATS), want))
+        local_as_utc = (
+            naive.dt.replace_time_zone(file_timezone, ambiguous="earliest", non_existent="null")
+            .dt.convert_time_zone("UTC")
+            .dt.replace_time_zone(None)
+        )
+        result = result.fill_null(local_as_utc)
+    return result.alias(text.name)
+
+
+def parse_timestamps(frame: pl.DataFrame, ctx: ValidationContext) -> pl.DataFrame:
+    """Add `X__ts` (naive UTC), `X__bad` (unreadable) and `X__range` (outside 2000-2045).
+
+    A date before the profile's `missing_before` is a sentinel meaning "no date": it becomes null.
+    """
+    profile = ctx.profile
+    parsed = frame.with_columns(
+        parse_timestamp_series(frame.get_column(c), profile.date_formats, ctx.file_timezone).alias(
+            f"{c}__ts"
+        )
+        for c in ctx.spec.timestamps
+    )
+    flags: list[pl.Expr] = []
+    for column in ctx.spec.timestamps:
+        ts_col = f"{column}__ts"
+        flags.append(
+            (pl.col(column).is_not_null() & pl.col(ts_col).is_null()).alias(f"{column}__bad")
+        )
+        if profile.missing_before is not None:
+            sentinel = datetime.combine(profile.missing_before, datetime.min.time())
+            flags.append(
+                pl.when(pl.col(ts_col) < pl.lit(sentinel))
+                .then(None)
+                .otherwise(pl.col(ts_col))
+                .alias(ts_col)
+            )
+    parsed = parsed.with_columns(flags)
+    if ctx.spec.kind == "cases" and profile.closed_at_when_status:
+        keep = word("status").is_in(list(profile.closed_at_when_status)).fill_null(False)
+        parsed = parsed.with_columns(
+            pl.when(keep).then(pl.col("closed_at__ts")).alias("closed_at__ts"),
+            (pl.col("closed_at__bad") & keep).alias("closed_at__bad"),
+        )
+    return parsed.with_columns(
+        (
+            ~local_date_expr(f"{c}__ts", ctx.db_timezone).is_between(
+                pl.lit(EPOCH), pl.lit(CALENDAR_END)
+            )
+        )
+        .fill_null(False)
+        .alias(f"{c}__range")
+        for c in ctx.spec.timestamps
+    )
+
+
+def key_expr(spec: KindSpec) -> pl.Expr:
+    """The row's identity (null when incomplete or the row is ragged)."""
+    if spec.has_id_column:
+        key = pl.col(spec.key[0])
+    else:
+        key = pl.concat_str(
+            [pl.col("entity_id"), word("item"), pl.col("reviewed_at__ts").cast(pl.String)],
+            separator="|",
+        )
+    return pl.when(~pl.col("__ragged")).then(key)
+
+
+Check = tuple[pl.Expr, str, pl.Expr]
+
+
+def _quoted(label: str, column: str) -> pl.Expr:
+    return pl.format(label + " «{}»", pl.col(column))
+
+
+def _common_checks(ctx: ValidationContext) -> list[Check]:
+    spec = ctx.spec
+    checks: list[Check] = [
+        (
+            pl.col("__ragged"),
+            "columnas_incorrectas",
+            pl.lit("número de campos distinto al encabezado"),
+        )
+    ]
+    if spec.has_id_column:
+        key = spec.key[0]
+        checks.append((pl.col(key).is_null(), "id_faltante", pl.lit(f"falta {key}")))
+    checks.append((pl.col("__dup"), "id_duplicado", pl.format("{} repetido", pl.col("__key"))))
+    for column in spec.required:
+        checks.append((pl.col(column).is_null(), "valor_faltante", pl.lit(f"falta {column}")))
+    for column, limit in spec.max_lengths.items():
+        too_long = pl.col(column).str.len_chars() > limit
+        checks.append(
+            (too_long, "valor_demasiado_largo", pl.lit(f"{column} supera {limit} caracteres"))
+        )
+    for column in spec.timestamps:
+        checks.append((pl.col(f"{column}__bad"), "fecha_ilegible", _quoted(column, column)))
+    for column in spec.timestamps:
+        checks.append((pl.col(f"{column}__range"), "fecha_fuera_de_rango", _quoted(column, column)))
+    if ctx.known_entities is not None:
+        unknown = ~pl.col("entity_id").is_in(ctx.known_entities.implode())
+        checks.append((unknown, "entidad_desconocida", _quoted("entity_id", "entity_id")))
+    return checks
+
+
+def _kind_checks(ctx: ValidationContext) -> list[Check]:
+    kind = ctx.spec.kind
+    if kind == "entities":
+        active = word("active")
+        return [
+            (~word("sector").is_in(list(SECTORS)), "sector_invalido", _quoted("sector", "sector")),
+            (
+                pl.col("active").is_not_null() & ~active.is_in(list(TRUE_WORDS + FALSE_WORDS)),
+                "activo_invalido",
+                _quoted("active", "active"),
+            ),
+        ]
+    if kind == "reviews":
+        return [(~word("item").is_in(list(REVIEW_ITEMS)), "item_invalido", _quoted("item", "item"))]
+    if kind != "cases":
+        return []
+    status = word("status")
+    has_closed = pl.col("closed_at__ts").is_not_null()
+    sla = pl.col("sla_days").cast(pl.Float64, strict=False)
+    return [
+        (
+            ~word("case_type").is_in(list(CASE_TYPES)),
+            "tipo_desconocido",
+            _quoted("case_type", "case_type"),
+        ),
+        (
+            pl.col("status").is_not_null() & ~status.is_in(list(STATUSES)),
+            "estado_invalido",
+            _quoted("status", "status"),
+        ),
+        (
+            pl.col("closed_at__ts") < pl.col("created_at__ts"),
+            "cierre_antes_de_creacion",
+            pl.format(
+                "closed_at «{}» anterior a created_at «{}»",
+                pl.col("closed_at"),
+                pl.col("created_at"),
+            ),
+        ),
+        (
+            ((status == "abierto") & has_closed) | ((status == "cerrado") & ~has_closed),
+            "estado_inconsistente",
+            pl.format(
+                "status «{}» con closed_at «{}»",
+                pl.col("status"),
+                pl.col("closed_at").fill_null(""),
+            ),
+        ),
+        (
+            pl.col("province").is_not_null()
+            & ~pl.col("province").str.to_uppercase().is_in(list(PROVINCES)),
+            "provincia_invalida",
+            _quoted("province", "province"),
+        ),
+        (
+            pl.col("channel").is_not_null() & ~word("channel").str.contains(r"^[a-z0-9_]+$"),
+            "canal_invalido",
+            _quoted("channel", "channel"),
+        ),
+        (
+            pl.col("sla_days").is_not_null()
+            & ~(sla.is_not_null() & (sla >= 0) & (sla == sla.floor()) & (sla < 10_000)),
+            "sla_invalido",
+            _quoted("sla_days", "sla_days"),
+        ),
+    ]
+
+
+def _first_failure(checks: list[Check]) -> tuple[pl.Expr, pl.Expr]:
+    """Reason code and detail of the first check a row fails (null when it passes all)."""
+    reason = pl.coalesce(
+        [pl.when(cond.fill_null(False)).then(pl.lit(code)) for cond, code, _ in checks]
+    )
+    detail = pl.coalesce(
+        [
+            pl.when(cond.fill_null(False)).then(text.cast(pl.String).fill_null(""))
+            for cond, _, text in checks
+        ]
+    )
+    return reason, detail
+
+
+def mark_reasons(frame: pl.DataFrame, ctx: ValidationContext, seen: pl.Series) -> pl.DataFrame:
+    """Add `__key`, `__dup` (repeats an earlier row of the file), `__reason` and `__detail`."""
+    keyed = frame.with_columns(key_expr(ctx.spec).alias("__key"))
+    # Probe the (large) earlier keys against this batch's keys, not the other way round: only
+    # the batch is hashed, so the cost stays linear as the file grows.
+    keys = keyed.get_column("__key").drop_nulls()
+    earlier = seen.filter(seen.is_in(keys.implode())) if seen.len() else seen
+    keyed = keyed.with_columns(
+        (
+            pl.col("__key").is_not_null()
+            & (~pl.col("__key").is_first_distinct() | pl.col("__key").is_in(earlier.implode()))
+        ).alias("__dup")
+    )
+    reason, detail = _first_failure(_common_checks(ctx) + _kind_checks(ctx))
+    return keyed.with_columns(
+        reason.alias("__reason"), detail.str.slice(0, DETAIL_MAX).alias("__detail")
+    )
+
+
+def accepted_rows(frame: pl.DataFrame, ctx: ValidationContext) -> pl.DataFrame:
+    """Typed rows for the target table (without batch_id)."""
+    kind = ctx.spec.kind
+    if kind == "entities":
+        return frame.select(
+            pl.col("entity_id"),
+            pl.col("name"),
+            word("sector").alias("sector"),
+            (~word("active").is_in(list(FALSE_WORDS))).fill_null(True).alias("active"),
+        )
+    if kind == "reviews":
+        return frame.select(
+            pl.col("entity_id"),
+            word("item").alias("item"),
+            pl.col("reviewed_at__ts").alias("reviewed_at"),
+            local_date_expr("reviewed_at__ts", ctx.db_timezone).alias("reviewed_on"),
+        )
+    if kind == "releases":
+        local = local_date_expr("received_at__ts", ctx.db_timezone)
+        return frame.select(
+            pl.col("release_id"),
+            pl.col("entity_id"),
+            pl.col("title"),
+            pl.col("received_at__ts").alias("received_at"),
+            pl.col("published_at__ts").alias("published_at"),
+            (local.dt.year() * 100 + local.dt.month()).cast(pl.Int32).alias("received_month"),
+        )
+    has_closed = pl.col("closed_at__ts").is_not_null()
+    status = word("status")
+    typed = frame.select(
+        pl.col("case_id"),
+        pl.col("entity_id"),
+        word("case_type").alias("case_type"),
+        pl.col("category"),
+        word("channel").alias("channel"),
+        pl.col("province").str.to_uppercase().alias("province"),
+        pl.col("district"),
+        pl.when(status.is_null())
+        .then(pl.when(has_closed).then(pl.lit("cerrado")).otherwise(pl.lit("abierto")))
+        .otherwise(status)
+        .alias("status"),
+        pl.col("sla_days").cast(pl.Float64, strict=False).cast(pl.Int32).alias("sla_days"),
+        pl.col("created_at__ts").alias("created_at"),
+        pl.col("closed_at__ts").alias("closed_at"),
+    )
+    typed = add_local_columns(typed, "created", ctx.db_timezone, ctx.calendar)
+    return add_local_columns(typed, "closed", ctx.db_timezone, ctx.calendar)
+
+
+def quarantined_rows(frame: pl.DataFrame, raw_json: pl.Expr) -> pl.DataFrame:
+    """`line_number, reason, detail, raw_row` of the rejected rows."""
+    return frame.select(
+        pl.col("__line").cast(pl.Int32).alias("line_number"),
+        pl.col("__reason").alias("reason"),
+        pl.col("__detail").alias("detail"),
+        raw_json.alias("raw_row"),
+    )
