@@ -105,6 +105,16 @@ def publication_table(
     )
 
 
+def entity_rows(table: pl.DataFrame) -> pl.DataFrame:
+    """The publication table without its national row (one row per entity)."""
+    return table.filter(pl.col("entidad_id") != TOTAL_ID)
+
+
+def national_row(table: pl.DataFrame) -> pl.DataFrame:
+    """The national row (`entidad_id` = TOTAL) of a publication table."""
+    return table.filter(pl.col("entidad_id") == TOTAL_ID)
+
+
 def ranking_table(
     current: pl.DataFrame,
     previous: pl.DataFrame,

@@ -1,0 +1,264 @@
+"""The page guard: the first statement of `app.py` and of every file in `pages/`.
+
+`ctx = page_setup(PAGE)` does, in this order, on every run of every page:
+
+1. page config (title, wide layout);
+2. the database: the embedded SQLite file is migrated and, when empty, filled with demo data
+   once (with progress); an unmigrated PostgreSQL database gets instructions, never a fill;
+3. the sign-in gate (`cac311.auth.session.sign_in_gate`): OIDC, local accounts or the demo
+   role picker — it `st.stop()`s until someone is signed in;
+4. the role-filtered menu (`st.page_link`, carrying the current filters in the URL);
+5. the role check: a page the role may not see stops here with a message and no data;
+6. the sidebar filters (kept in the URL) and the header with the "Datos al" stamp.
+
+Because every page starts here, a deep link or a tampered URL cannot skip sign-in or the role
+check (STACK_NOTES §1: `pages/` without `st.navigation`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from cac311.analytics import month_is_complete
+from cac311.auth.identity import ROLE_LABELS, ROLES, Identity, Role
+from cac311.auth.session import sign_in_gate, sign_out_control
+from cac311.config import Settings
+from cac311.filters import CaseFilters
+from cac311.ui import bootstrap, loaders
+from cac311.ui.filters import (
+    GLOBAL_PARAMS,
+    FilterState,
+    default_month,
+    enter_page,
+    notices,
+    sidebar_filters,
+)
+from cac311.ui.format import DEMO_BADGE, MODE_LABELS, datos_al_text, month_title
+from cac311.ui.loaders import DatabaseFacts, FilterOptions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One entry of the menu: its script (relative to app.py), label, icon and allowed roles."""
+
+    path: str
+    label: str
+    icon: str
+    roles: tuple[Role, ...] = ROLES
+    uses_filters: bool = True
+
+
+RESUMEN: Final = Page("app.py", "Resumen", ":material/dashboard:")
+RANKING: Final = Page("pages/1_Ranking.py", "Ranking", ":material/leaderboard:")
+ENTIDAD: Final = Page("pages/2_Entidad.py", "Entidad", ":material/account_balance:")
+TENDENCIAS: Final = Page("pages/3_Tendencias.py", "Tendencias", ":material/trending_up:")
+DIRECTORIO: Final = Page(
+    "pages/4_Directorio_y_comunicados.py", "Directorio y comunicados", ":material/contact_phone:"
+)
+PUBLICACION: Final = Page(
+    "pages/5_Publicacion.py", "Publicación", ":material/publish:", roles=("admin", "director")
+)
+CALIDAD: Final = Page(
+    "pages/6_Calidad_de_datos.py", "Calidad de datos", ":material/fact_check:", roles=("admin",)
+)
+IMPORTAR: Final = Page(
+    "pages/7_Importar.py",
+    "Importar datos",
+    ":material/upload_file:",
+    roles=("admin",),
+    uses_filters=False,
+)
+PAGES: Final[tuple[Page, ...]] = (
+    RESUMEN,
+    RANKING,
+    ENTIDAD,
+    TENDENCIAS,
+    DIRECTORIO,
+    PUBLICACION,
+    CALIDAD,
+    IMPORTAR,
+)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a page body needs: who is looking, which database, and the chosen filters."""
+
+    page: Page
+    identity: Identity
+    url: str
+    settings: Settings
+    facts: DatabaseFacts
+    options: FilterOptions
+    filters: FilterState
+
+    @property
+    def datos_al(self) -> date:
+        assert self.facts.datos_al is not None  # page_setup stops on an empty database
+        return self.facts.datos_al
+
+    @property
+    def month(self) -> str:
+        return self.filters.month
+
+    @property
+    def mode(self) -> str:
+        return self.filters.mode
+
+    @property
+    def partial(self) -> bool:
+        """True when the chosen month is not complete at datos_al (SPEC §3)."""
+        return not month_is_complete(self.filters.month, self.facts.datos_al)
+
+    def stamp(self) -> None:
+        """The caption every panel carries: "Datos al dd/mm/aaaa" (+ partial month, mode)."""
+        parts = [datos_al_text(self.facts.datos_al), month_title(self.month, self.partial)]
+        parts.append(MODE_LABELS.get(self.mode, self.mode))
+        st.caption(" · ".join(parts))
+
+
+def _prepare_database(url: str) -> None:
+    """Embedded SQLite: migrate and fill with demo data once. PostgreSQL: only check."""
+    if bootstrap.is_sqlite(url):
+        if bootstrap.already_prepared(url):
+            return
+        if bootstrap.embedded_needs_fill(url):
+            with st.status("Preparando la base de datos de demostración…", expanded=True) as box:
+                box.write(
+                    f"Generando {bootstrap.demo_cases():,} casos ficticios (solo la primera vez)."
+                )
+                summary = bootstrap.prepare_embedded(url, loaders.settings())
+                loaders.clear_all()
+                box.update(label="Datos de demostración listos", state="complete", expanded=False)
+                if summary is not None:
+                    log.info("first start: %s", summary)
+        else:
+            bootstrap.prepare_embedded(url, loaders.settings())
+        return
+    if not loaders.schema_ready(url):
+        st.title("Tablero 311")
+        st.warning("La base de datos no tiene el esquema del Tablero 311.")
+        st.markdown(bootstrap.SETUP_HINT)
+        st.stop()
+
+
+def _menu(identity: Identity, link_params: dict[str, str | list[str]]) -> None:
+    st.markdown("### Tablero 311")
+    for page in PAGES:
+        if identity.role in page.roles:
+            st.page_link(
+                page.path,
+                label=page.label,
+                icon=page.icon,
+                query_params=link_params if page.uses_filters else None,
+            )
+
+
+def _empty_database_notice(facts: DatabaseFacts) -> None:
+    st.info(
+        "La base de datos aún no tiene casos. "
+        + (
+            "Se registraron importaciones, pero ninguna trajo casos válidos: revise "
+            "«Calidad de datos»."
+            if facts.has_batches
+            else "Importe datos o genere datos de demostración."
+        )
+    )
+    st.markdown(bootstrap.SETUP_HINT)
+
+
+def _link_params_from_url() -> dict[str, str | list[str]]:
+    """The filter parameters of the current URL, for pages that draw no filters."""
+    params: dict[str, str | list[str]] = {}
+    for name in GLOBAL_PARAMS:
+        values = st.query_params.get_all(name)
+        if values:
+            params[name] = values if len(values) > 1 else values[0]
+    return params
+
+
+def _complete_months(months: Sequence[str], datos_al: date | None) -> list[str]:
+    return [m for m in months if month_is_complete(m, datos_al)]
+
+
+def page_setup(page: Page, *, subtitle: str = "") -> PageContext:
+    """Run the guard for `page` (see the module docstring); returns the page's context."""
+    st.set_page_config(
+        page_title=f"{page.label} · Tablero 311",
+        page_icon=":material/analytics:",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    url = bootstrap.database_url()
+    try:
+        _prepare_database(url)
+        identity = sign_in_gate(url)
+        facts = loaders.database_facts(url)
+        options = loaders.filter_options(url) if facts.has_cases else None
+    except SQLAlchemyError:
+        log.exception("page guard: database error")
+        st.error(
+            "No se pudo leer la base de datos. Revise la conexión (DATABASE_URL) o intente de "
+            "nuevo en unos minutos."
+        )
+        st.stop()
+
+    menu = st.sidebar.container()
+    enter_page(page.path)
+    allowed = identity.role in page.roles
+    filters: FilterState | None = None
+    if allowed and page.uses_filters and options is not None and facts.months:
+        months = list(facts.months)
+        filters = sidebar_filters(
+            options,
+            months,
+            default_month(months, _complete_months(months, facts.datos_al)),
+            st.sidebar,
+        )
+    with menu:
+        _menu(identity, filters.link_params() if filters else _link_params_from_url())
+        if facts.is_demo:
+            st.caption(f":orange-badge[:material/science: {DEMO_BADGE}]")
+    sign_out_control(identity)
+    if identity.via == "demo":
+        role_text = ROLE_LABELS[identity.role]
+        if identity.entity_id:
+            role_text += f" · {identity.entity_id}"
+        st.sidebar.caption(f"Viendo como: {role_text}")
+
+    if facts.is_demo:
+        st.markdown(f":orange-badge[:material/science: {DEMO_BADGE}]")
+    st.title(page.label)
+    if subtitle:
+        st.caption(subtitle)
+    if not allowed:
+        roles = " o ".join(ROLE_LABELS[r] for r in page.roles)
+        st.error(f"Esta página es solo para: {roles}. Su rol no tiene acceso a ella.")
+        st.stop()
+    for text in notices():
+        st.warning(text, icon=":material/link_off:")
+    if options is None or filters is None:
+        if page.uses_filters:
+            _empty_database_notice(facts)
+            st.stop()
+        # A page without filters (the upload) still gets a context with neutral values.
+        options = options or FilterOptions((), (), (), (), ())
+        filters = FilterState(month="", mode="calendario", cases=CaseFilters(), default_month="")
+    return PageContext(
+        page=page,
+        identity=identity,
+        url=url,
+        settings=loaders.settings(),
+        facts=facts,
+        options=options,
+        filters=filters,
+    )

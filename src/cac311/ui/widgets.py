@@ -1,0 +1,86 @@
+"""Small Streamlit building blocks shared by the pages: KPI cards, charts, tables, downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from cac311.ui.format import (
+    IMMATURE_MARK,
+    PARTIAL_MARK,
+    definition,
+    fmt_delta,
+    fmt_metric,
+    metric_label,
+)
+
+# KPIs where a rise is bad news: their deltas are drawn red when they go up.
+LOWER_IS_BETTER = frozenset({"abiertos_fin_mes", "vencidos_fin_mes", "mediana_dias", "p90_dias"})
+PLOTLY_CONFIG = {"displaylogo": False, "locale": "es", "modeBarButtonsToRemove": ["lasso2d"]}
+
+
+def kpi_row(deltas: pl.DataFrame, codes: Sequence[str] | None = None, per_row: int = 4) -> None:
+    """One `st.metric` per KPI (frame: `kpi_deltas`), with the MoM change as the delta, the YoY
+    change underneath and the definition on hover."""
+    rows = {row["kpi"]: row for row in deltas.iter_rows(named=True)}
+    wanted = [c for c in (codes or list(rows)) if c in rows]
+    for start in range(0, len(wanted), per_row):
+        columns = st.columns(per_row)
+        for column, code in zip(columns, wanted[start : start + per_row], strict=False):
+            row = rows[code]
+            with column:
+                st.metric(
+                    metric_label(code),
+                    fmt_metric(code, row["valor"]),
+                    delta=fmt_delta(code, row["delta_mes"], row["delta_mes_pct"]),
+                    delta_color="inverse" if code in LOWER_IS_BETTER else "normal",
+                    help=definition(code),
+                    border=True,
+                )
+                yearly = fmt_delta(code, row["delta_anio"], row["delta_anio_pct"])
+                monthly_text = "vs. mes anterior" if row["delta_mes"] is not None else ""
+                st.caption(
+                    " · ".join(
+                        t
+                        for t in (
+                            monthly_text,
+                            f"vs. año anterior: {yearly}" if yearly else "sin comparación anual",
+                        )
+                        if t
+                    )
+                )
+    if deltas.height and bool(deltas["parcial"].any()):
+        st.caption(
+            f":orange-badge[{PARTIAL_MARK}] El mes aún no termina en la fecha de corte: sus cifras "
+            "no son definitivas y se comparan con meses completos."
+        )
+
+
+def plot(fig: go.Figure, key: str) -> None:
+    """A Plotly chart in the dashboard's style (our own template, not Streamlit's theme)."""
+    st.plotly_chart(fig, key=key, theme=None, config=PLOTLY_CONFIG)
+
+
+def immature_note(frame: pl.DataFrame) -> None:
+    """A caption when some month of `frame` has an immature cohort (`cohorte_madura` = "no")."""
+    if "cohorte_madura" in frame.columns and (frame["cohorte_madura"] == "no").any():
+        st.caption(
+            f":gray-badge[{IMMATURE_MARK}] Meses sombreados: algunos casos recibidos ese mes aún "
+            "no cumplen el plazo legal, su porcentaje de cohorte todavía puede cambiar."
+        )
+
+
+def csv_download(label: str, data: bytes, file_name: str, key: str) -> bool:
+    """A CSV download button; True on the run after it was clicked."""
+    return st.download_button(
+        label,
+        data=data,
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        on_click="rerun",
+    )
