@@ -42,9 +42,7 @@ def demo_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
-def open_page(
-    demo_sqlite_url: str, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[PageRunner]:
+def open_page(demo_sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[PageRunner]:
     """Run a page in demo mode as `role` (and `entity` for an enlace) with URL `params`."""
     monkeypatch.chdir(PROJECT)
 
