@@ -9,17 +9,16 @@ frames into the figures of SPEC §3.
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
-from typing import Any, get_args
+from typing import Any
 
 import polars as pl
 from sqlalchemy.engine import Engine
 
+from cac311.arguments import mode_arg, month_arg, working_calendar
 from cac311.config import Settings
 from cac311.db.queries import run_query
-from cac311.errors import UserError
 from cac311.filters import CaseFilters
-from metrics.daycount import DayMode, WorkingCalendar
+from metrics.daycount import DayMode
 from metrics.deltas import kpi_changes
 from metrics.funnel import funnel_limits
 from metrics.monthly import cohort_is_mature, collapse_groups, monthly_figures
@@ -30,7 +29,6 @@ from metrics.months import (
     month_label,
     month_of,
     month_range,
-    parse_month,
 )
 from metrics.publication import (
     PUBLICATION_COLUMNS,
@@ -103,24 +101,6 @@ _OPEN_SCHEMA = {
 # --- months and data cutoff ----------------------------------------------------------------
 
 
-def _month(month: str) -> int:
-    try:
-        return parse_month(month)
-    except ValueError as exc:
-        raise UserError(str(exc)) from exc
-
-
-def _mode(mode: str) -> DayMode:
-    if mode not in get_args(DayMode):
-        raise UserError(f"Modo de días inválido: {mode!r} (use calendario o habiles)")
-    return mode  # type: ignore[return-value]
-
-
-@lru_cache(maxsize=4)
-def _working_calendar(extra_days_off: tuple[date, ...]) -> WorkingCalendar:
-    return WorkingCalendar(extra_days_off)
-
-
 def _date_range(engine: Engine) -> tuple[date | None, date | None]:
     """(first local created_on, datos_al) over every case, anulado included."""
     row = run_query(engine, "cases__date_range", {}, _DATE_RANGE_SCHEMA).row(0, named=True)
@@ -135,7 +115,7 @@ def data_as_of(engine: Engine) -> date | None:
 
 def month_bounds(month: str) -> tuple[date, date]:
     """First and last day (E) of a "YYYY-MM" month."""
-    value = _month(month)
+    value = month_arg(month)
     return first_day(value), last_day(value)
 
 
@@ -226,7 +206,7 @@ def _names(entities: pl.DataFrame) -> pl.DataFrame:
 
 
 def _maturity(settings: Settings, month: int, mode: DayMode, datos_al: date | None) -> str:
-    calendar = _working_calendar(tuple(settings.extra_days_off))
+    calendar = working_calendar(tuple(settings.extra_days_off))
     end_ordinal = calendar.ordinal(last_day(month), mode)
     datos_ordinal = calendar.ordinal(datos_al, mode) if datos_al is not None else None
     return "si" if cohort_is_mature(end_ordinal, datos_ordinal, settings.legal_limit_days) else "no"
@@ -288,7 +268,7 @@ def monthly_table(
     filters: CaseFilters = CaseFilters(),  # noqa: B008 - frozen dataclass, immutable default
 ) -> pl.DataFrame:
     """The publication table of SPEC §5 for month M: one row per entity, then TOTAL."""
-    value, day_mode = _month(month), _mode(mode)
+    value, day_mode = month_arg(month), mode_arg(mode)
     datos_al = data_as_of(engine)
     entities = _entities(engine, filters)
     figures, total = _entity_figures(
@@ -307,7 +287,7 @@ def ranking(
     filters: CaseFilters = CaseFilters(),  # noqa: B008
 ) -> pl.DataFrame:
     """Entities with n ≥ 1 in M, ranked by Wilson score, with the change against M−1."""
-    value, day_mode = _month(month), _mode(mode)
+    value, day_mode = month_arg(month), mode_arg(mode)
     previous = add_months(value, -1)
     entities = _entities(engine, filters)
     figures, _ = _entity_figures(
@@ -373,7 +353,7 @@ def monthly_trend(  # noqa: PLR0917 - positional signature fixed by the API cont
     """One row per month (end_month and the months−1 before) and group; sorted by group, month."""
     if split_by not in SPLIT_BY_OPTIONS:
         raise ValueError(f"split_by not allowed: {split_by!r}")
-    end, day_mode = _month(end_month), _mode(mode)
+    end, day_mode = month_arg(end_month), mode_arg(mode)
     datos_al = data_as_of(engine)
     figures = _trend_figures(
         engine,
@@ -399,7 +379,7 @@ def kpi_deltas(
     filters: CaseFilters = CaseFilters(),  # noqa: B008
 ) -> pl.DataFrame:
     """National KPIs of M with their change vs M−1 and M−12 (SPEC §3 MoM/YoY)."""
-    value, day_mode = _month(month), _mode(mode)
+    value, day_mode = month_arg(month), mode_arg(mode)
     first, datos_al = _date_range(engine)
     figures = _trend_figures(
         engine,

@@ -10,12 +10,12 @@ The database filters and groups (`queries/`); `metrics` computes the figures fro
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
-from typing import Any, get_args
+from typing import Any
 
 import polars as pl
 from sqlalchemy.engine import Engine
 
+from cac311.arguments import mode_arg, month_arg, working_calendar
 from cac311.config import Settings
 from cac311.db.queries import run_query
 from cac311.errors import UserError
@@ -25,9 +25,9 @@ from metrics import freshness as freshness_metrics
 from metrics import quality as quality_metrics
 from metrics import releases as releases_metrics
 from metrics import sla as sla_metrics
-from metrics.daycount import DayMode, WorkingCalendar
+from metrics.daycount import DayMode
 from metrics.monthly import monthly_figures
-from metrics.months import first_day, last_day, parse_month
+from metrics.months import first_day, last_day
 
 __all__ = [
     "BREAKDOWN_BY",
@@ -71,28 +71,10 @@ _NO_FILTERS = CaseFilters()
 # --- argument checks and shared helpers -----------------------------------------------------
 
 
-def _month(month: str) -> int:
-    try:
-        return parse_month(month)
-    except ValueError as exc:
-        raise UserError(str(exc)) from exc
-
-
-def _mode(mode: str) -> DayMode:
-    if mode not in get_args(DayMode):
-        raise UserError(f"Modo de días inválido: {mode!r} (use calendario o habiles)")
-    return mode  # type: ignore[return-value]
-
-
-@lru_cache(maxsize=4)
-def _working_calendar(extra_days_off: tuple[date, ...]) -> WorkingCalendar:
-    return WorkingCalendar(extra_days_off)
-
-
 def _ordinal(settings: Settings, day: date, mode: DayMode) -> int:
     """`day`'s ordinal in the mode (the 'X_ordinal' every age-on-X query subtracts from)."""
     try:
-        return _working_calendar(tuple(settings.extra_days_off)).ordinal(day, mode)
+        return working_calendar(tuple(settings.extra_days_off)).ordinal(day, mode)
     except ValueError as exc:
         raise UserError(str(exc)) from exc
 
@@ -112,7 +94,7 @@ def aging_buckets(
     filters: CaseFilters = _NO_FILTERS,
 ) -> pl.DataFrame:
     """Open cases on `as_of` per aging bucket: tramo, orden, casos, vencido (always 6 rows)."""
-    day_mode = _mode(mode)
+    day_mode = mode_arg(mode)
     ages = run_query(
         engine,
         "cases__aging_histogram",
@@ -140,7 +122,7 @@ def open_cases(  # noqa: PLR0917 - positional signature fixed by the API contrac
 
     Case-level: the page guard decides who may call it. ValueError for an unknown `which`.
     """
-    day_mode = _mode(mode)
+    day_mode = mode_arg(mode)
     min_age, max_age = aging_metrics.age_window(
         which, settings.legal_limit_days, settings.por_vencer_min_age
     )
@@ -169,7 +151,11 @@ def days_distribution(
 ) -> pl.DataFrame:
     """Cases closed in M per day count: dias, casos (only day counts with cases), by dias."""
     del settings  # the distribution does not depend on any setting (the L line is the page's)
-    params: dict[str, Any] = {**_window(_month(month)), "mode": _mode(mode), **filters.as_params()}
+    params: dict[str, Any] = {
+        **_window(month_arg(month)),
+        "mode": mode_arg(mode),
+        **filters.as_params(),
+    }
     frame = run_query(engine, "cases__days_distribution", params, DAYS_SCHEMA)
     return frame.select(pl.col("dias").alias("dias"), pl.col("casos").alias("casos")).sort("dias")
 
@@ -190,7 +176,7 @@ def breakdown(  # noqa: PLR0917 - positional signature fixed by the API contract
     """
     if by not in BREAKDOWN_BY:
         raise ValueError(f"desglose no permitido: {by!r} (use {', '.join(BREAKDOWN_BY)})")
-    value, day_mode = _month(month), _mode(mode)
+    value, day_mode = month_arg(month), mode_arg(mode)
     window = _window(value)
     common: dict[str, Any] = {"by": by, **filters.as_params()}
     named = [pl.col("grupo").fill_null(MISSING_GROUP), pl.lit(value, dtype=pl.Int64).alias("mes")]
@@ -237,7 +223,11 @@ def sla_clock(
     """Service SLA clock for cases closed in M: entidad_id, cerrados_con_sla, dentro_sla,
     pct_dentro_sla (cases without sla_days left out; never mixed with the legal limit)."""
     del settings  # the SLA is each case's own sla_days, not a setting
-    params: dict[str, Any] = {**_window(_month(month)), "mode": _mode(mode), **filters.as_params()}
+    params: dict[str, Any] = {
+        **_window(month_arg(month)),
+        "mode": mode_arg(mode),
+        **filters.as_params(),
+    }
     counts = run_query(
         engine,
         "cases__sla_closed_by_entity",
@@ -305,7 +295,7 @@ def press_releases(
     del settings  # received_month is stored in the product's time zone at import
     all_params = filters.as_params()
     params: dict[str, Any] = {
-        "month": _month(month),
+        "month": month_arg(month),
         **{k: all_params[k] for k in ("all_entities", "entity_ids", "all_sectors", "sectors")},
     }
     releases = run_query(
@@ -359,7 +349,7 @@ def same_minute_closures(engine: Engine, settings: Settings, month: str) -> pl.D
     counts = run_query(
         engine,
         "quality__same_minute_closures",
-        _window(_month(month)),
+        _window(month_arg(month)),
         {
             "entidad_id": pl.String(),
             "entidad": pl.String(),
