@@ -56,7 +56,9 @@ cmd_test() {
   log "ruff check"; "$VENV/bin/ruff" check .
   log "ruff format --check"; "$VENV/bin/ruff" format --check .
   log "mypy (strict en src/)"; "$VENV/bin/mypy"
-  log "pytest"; "$VENV/bin/pytest" "$@"
+  # Two workers (this machine has 2 cores); a test file stays on one worker, so a module's server
+  # or database fixture is built once. PYTEST_WORKERS=0 runs everything in one process.
+  log "pytest"; "$VENV/bin/pytest" -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"
 }
 
 case "${1:-}" in

@@ -108,3 +108,32 @@ def engine(
         pg: Engine = request.getfixturevalue("pg_engine_session")
         empty_tables(pg)
         yield pg
+
+
+def _uses_postgresql(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return (
+        "postgresql" in item.nodeid
+        or any(name.startswith("pg_") for name in names)
+        or "_pg" in item.path.stem
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _uses_postgresql(item):
+            item.add_marker(pytest.mark.postgresql)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many tests ran against the real PostgreSQL server (CI must show a count > 0)."""
+    outcomes: dict[str, int] = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "when", "call") == "call" and "postgresql" in report.keywords:
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    summary = ", ".join(f"{count} {outcome}" for outcome, count in outcomes.items()) or "none"
+    url = sa.make_url(os.environ.get("CAC311_TEST_PG_URL", DEFAULT_TEST_PG_URL))
+    terminalreporter.write_line(
+        f"PostgreSQL tests ({url.render_as_string(hide_password=True)}): {summary}"
+    )
