@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -76,3 +79,20 @@ def test_cli_upgrade_twice_reports_no_op(
     assert "nada que hacer" in capsys.readouterr().out
     assert main(["db", "upgrade", "--database-url", url_of(engine)]) == 0
     assert "nada que hacer" in capsys.readouterr().out
+
+
+def test_read_only_sqlite_engine_serves_many_threads(tmp_path: Path) -> None:
+    """Streamlit runs every rerun in its own thread; the read-only SQLite engine must not close
+    a connection another thread still uses (it did with SQLAlchemy's in-memory pool)."""
+    path = tmp_path / "threads.sqlite"
+    prepare_database(make_engine(f"sqlite:///{path}"), Settings())
+    reader = make_engine(f"sqlite:///{path}", read_only=True)
+
+    def count(_: int) -> int:
+        with reader.connect() as conn:
+            return int(conn.execute(sa.text("select count(*) from calendar")).scalar_one())
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        counts = list(pool.map(count, range(120)))
+    reader.dispose()
+    assert len(set(counts)) == 1 and counts[0] > 0
