@@ -81,15 +81,13 @@ def write_csv(path: Path, rows: int, seed: int = 311) -> None:
     frame.write_csv(path, datetime_format="%Y-%m-%d %H:%M:%S")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("url")
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    args = parser.parse_args()
-    engine = make_engine(args.url)
+def run_import_benchmark(url: str, rows: int = 1_000_000) -> dict[str, object]:
+    """Empty the cases of the database at `url`, then time `\\copy` and the import of one file."""
+    engine = make_engine(url)
     prepare_database(engine, Settings())
     with engine.begin() as conn:
         conn.execute(sa.text("delete from quarantine"))
+        conn.execute(sa.text("delete from transfers"))
         conn.execute(sa.text("delete from cases"))
         conn.execute(sa.text("delete from import_batches where kind <> 'entities'"))
         conn.execute(sa.text("drop table if exists plain_cases"))
@@ -103,7 +101,7 @@ def main() -> None:
         entities_path.write_text(entities)
         import_file(engine, Settings(), "entities", entities_path)
         t0 = time.perf_counter()
-        write_csv(csv_path, args.rows)
+        write_csv(csv_path, rows)
         generate_s = time.perf_counter() - t0
         size_mb = csv_path.stat().st_size / 1e6
         libpq = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -114,14 +112,17 @@ def main() -> None:
         )
         copy_s = time.perf_counter() - t0
         t0 = time.perf_counter()
-        first = import_file(engine, Settings(), "cases", csv_path, progress=True)
+        first = import_file(engine, Settings(), "cases", csv_path, progress=False)
         import_s = time.perf_counter() - t0
         t0 = time.perf_counter()
-        second = import_file(engine, Settings(), "cases", csv_path, progress=True)
+        second = import_file(engine, Settings(), "cases", csv_path, progress=False)
         reimport_s = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    result = {
-        "rows": args.rows,
+    with engine.begin() as conn:
+        conn.execute(sa.text("drop table if exists plain_cases"))
+    engine.dispose()
+    return {
+        "rows": rows,
         "csv_mb": round(size_mb, 1),
         "generate_s": round(generate_s, 1),
         "psql_copy_s": round(copy_s, 2),
@@ -132,8 +133,14 @@ def main() -> None:
         "second": second.lines(),
         "peak_rss_mb": round(peak_mb),
     }
-    with engine.begin() as conn:
-        conn.execute(sa.text("drop table if exists plain_cases"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    result = run_import_benchmark(args.url, args.rows)
     print(json.dumps(result, indent=2, ensure_ascii=False))
 
 

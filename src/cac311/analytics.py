@@ -8,6 +8,7 @@ frames into the figures of SPEC §3.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
@@ -44,6 +45,7 @@ from metrics.publication import (
 from metrics.ranking import rank_entities
 
 __all__ = [
+    "KPI_TREND_MONTHS",
     "PUBLICATION_COLUMNS",
     "PUBLICATION_SCHEMA",
     "RANKING_COLUMNS",
@@ -60,9 +62,11 @@ __all__ = [
     "monthly_table",
     "monthly_trend",
     "ranking",
+    "trend_and_deltas",
 ]
 
 MISSING_GROUP = "(sin dato)"
+KPI_TREND_MONTHS = 13  # M−12..M: what kpi_deltas needs, and the Resumen trend charts' span
 SPLIT_BY_OPTIONS: tuple[str | None, ...] = (
     None,
     "case_type",
@@ -145,32 +149,46 @@ def _aggregates(
     filters: CaseFilters,
     group_by: str,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(received, histogram, open_ends) frames of `metrics.monthly` for the month range."""
+    """(received, histogram, open_ends) frames of `metrics.monthly` for the month range.
+
+    The three queries are independent, so they run at the same time on three pooled
+    connections: a page waits for the slowest instead of the sum (docs/benchmarks.md).
+    """
     filter_params = filters.as_params()
     common: dict[str, Any] = {"group_by": group_by, "mode": mode, **filter_params}
     window = {"start_on": first_day(first_month), "end_on": last_day(last_month)}
-    received = run_query(
-        engine,
-        "cases__received_by_month",
-        {**common, **window, "legal_limit": settings.legal_limit_days},
-        _RECEIVED_SCHEMA,
-    )
-    histogram = run_query(
-        engine, "cases__closed_histogram_by_month", {**common, **window}, _HISTOGRAM_SCHEMA
-    )
     ends = [last_day(m) for m in month_range(first_month, last_month)]
-    open_ends = run_query(
-        engine,
-        "cases__open_at_month_end",
-        {
-            **common,
-            "end_dates": ends,
-            "first_end_on": ends[0],
-            "last_end_on": ends[-1],
-            "legal_limit": settings.legal_limit_days,
-        },
-        _OPEN_SCHEMA,
-    ).select(
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="cac311-aggregates") as pool:
+        received_job = pool.submit(
+            run_query,
+            engine,
+            "cases__received_by_month",
+            {**common, **window, "legal_limit": settings.legal_limit_days},
+            _RECEIVED_SCHEMA,
+        )
+        histogram_job = pool.submit(
+            run_query,
+            engine,
+            "cases__closed_histogram_by_month",
+            {**common, **window},
+            _HISTOGRAM_SCHEMA,
+        )
+        open_job = pool.submit(
+            run_query,
+            engine,
+            "cases__open_at_month_end",
+            {
+                **common,
+                "end_dates": ends,
+                "first_end_on": ends[0],
+                "last_end_on": ends[-1],
+                "legal_limit": settings.legal_limit_days,
+            },
+            _OPEN_SCHEMA,
+        )
+        received, histogram = received_job.result(), histogram_job.result()
+        open_raw = open_job.result()
+    open_ends = open_raw.select(
         pl.col("grupo"),
         (pl.col("fin_mes").dt.year() * 100 + pl.col("fin_mes").dt.month())
         .cast(pl.Int64)
@@ -379,20 +397,38 @@ def kpi_deltas(
     filters: CaseFilters = CaseFilters(),  # noqa: B008
 ) -> pl.DataFrame:
     """National KPIs of M with their change vs M−1 and M−12 (SPEC §3 MoM/YoY)."""
+    return trend_and_deltas(engine, settings, month, mode, filters)[1]
+
+
+def trend_and_deltas(
+    engine: Engine,
+    settings: Settings,
+    month: str,
+    mode: DayMode,
+    filters: CaseFilters = CaseFilters(),  # noqa: B008
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(`monthly_trend(month, KPI_TREND_MONTHS, ...)`, `kpi_deltas(month, ...)`) from ONE set of
+    aggregates: the Resumen page shows both, and the 13-month aggregates are its costliest
+    queries (docs/benchmarks.md), so computing them once halves its cold time."""
     value, day_mode = month_arg(month), mode_arg(mode)
     first, datos_al = _date_range(engine)
     figures = _trend_figures(
         engine,
         settings,
         end=value,
-        months=13,
+        months=KPI_TREND_MONTHS,
         mode=day_mode,
         filters=filters,
         split_by=None,
     )
-    return kpi_changes(
+    deltas = kpi_changes(
         figures,
         value,
         month_of(datos_al) if datos_al is not None else None,
         month_of(first) if first is not None else None,
     )
+    maturity = {
+        m: _maturity(settings, m, day_mode, datos_al) for m in figures["mes"].unique().to_list()
+    }
+    datos_month = month_of(datos_al) if datos_al is not None else None
+    return trend_table(figures, maturity, datos_month), deltas
