@@ -1,6 +1,238 @@
-"""1_Ranking (under construction)."""
+"""Ranking — entities ranked by Wilson score, change of position, funnel plot, sector peers."""
 
-from cac311.ui.guard import RANKING, page_setup
+from typing import Any
 
-ctx = page_setup(RANKING)
+import polars as pl
+import streamlit as st
+
+from cac311.auth.audit import record
+from cac311.auth.session import auth_database_url, auth_engine
+from cac311.errors import UserError
+from cac311.ui import charts, loaders
+from cac311.ui.format import (
+    SECTOR_LABELS,
+    csv_bytes,
+    definition,
+    fmt_dec,
+    fmt_pct,
+    label,
+    metric_label,
+    month_long,
+)
+from cac311.ui.guard import ENTIDAD, RANKING, page_setup
+from cac311.ui.widgets import csv_download, plot
+from metrics import presentation
+
+ctx = page_setup(
+    RANKING,
+    subtitle="Entidades ordenadas por cumplimiento del plazo legal, con justicia para las pequeñas",
+)
+
+MIN_N = ctx.settings.ranking_min_n
+MONTH_TEXT = month_long(ctx.month)
+OWN = ctx.identity.entity_id if ctx.identity.role == "enlace" else None
+CHANGE_HELP = (
+    definition("cambio_posicion")
+    + " ▲n: subió n lugares; ▼n: bajó n lugares; =: igual; «nuevo»: no clasificó el mes anterior."
+)
+
+
+def number(code: str, short_label: str, number_format: str) -> Any:
+    """A metric column: short header (the table is wide), full label and definition on hover."""
+    return st.column_config.NumberColumn(
+        short_label,
+        help=f"**{metric_label(code)}.** {definition(code)}",
+        format=number_format,
+    )
+
+
+def columns_config(with_position: bool) -> dict[str, Any]:
+    """Column labels and their definitions on hover (shared by every ranking table)."""
+    config: dict[str, Any] = {
+        "su_entidad": st.column_config.TextColumn(
+            "Su entidad", help="★ marca la fila de la entidad de su usuario.", width="small"
+        )
+        if OWN
+        else None,
+        "entidad_id": st.column_config.TextColumn("Código", help=definition("entidad_id")),
+        "entidad": st.column_config.TextColumn(
+            "Entidad", help=definition("entidad"), width="medium"
+        ),
+        "sector": st.column_config.TextColumn("Sector", help=definition("sector")),
+        "indice_cumplimiento": number("indice_cumplimiento", "Índice", "%.1f %%"),
+        "score": number("score", "Puntaje", "%.3f"),
+        "n": number("n", "n", "%d"),
+        "vencidos_fin_mes": number("vencidos_fin_mes", "Vencidos", "%d"),
+        "mediana_dias": number("mediana_dias", "Mediana (días)", "%.1f"),
+        "p90_dias": number("p90_dias", "P90 (días)", "%.1f"),
+    }
+    if with_position:
+        config["posicion"] = st.column_config.NumberColumn(
+            metric_label("posicion"), help=definition("posicion"), format="%d"
+        )
+        config["cambio"] = st.column_config.TextColumn("Cambio", help=CHANGE_HELP, width="small")
+    return config
+
+
+def own_summary(entity_id: str) -> None:
+    """The enlace's position on top of the page."""
+    summary = presentation.position_summary(ranking, entity_id)
+    who = f"Su entidad, **{entity_id} — {ctx.options.entity_name(entity_id)}**,"
+    if summary.posicion is not None:
+        moved = presentation.change_sentence(summary.cambio)
+        st.info(
+            f"{who} ocupa la posición **{summary.posicion} de "
+            f"{summary.clasificadas}** en {MONTH_TEXT} ({moved}). "
+            f"Índice {fmt_pct(summary.indice_cumplimiento)}, puntaje {fmt_dec(summary.score, 3)}, "
+            f"n = {summary.n}.",
+            icon=":material/star:",
+        )
+    elif summary.in_table:
+        st.info(
+            f"{who} no clasifica en {MONTH_TEXT}: tiene n = {summary.n} "
+            f"casos evaluados, menos de los {MIN_N} necesarios. Aparece en «No clasificadas».",
+            icon=":material/star:",
+        )
+    else:
+        st.info(
+            f"{who} no tiene casos evaluados (cerrados o vencidos) en "
+            f"{MONTH_TEXT} con los filtros aplicados.",
+            icon=":material/star:",
+        )
+
+
+def table(frame: pl.DataFrame, key: str, with_position: bool = True) -> None:
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config=columns_config(with_position),
+        key=key,
+    )
+
+
+try:
+    ranking = loaders.ranking(ctx.url, ctx.month, ctx.mode, ctx.filters.cases)
+except (UserError, ValueError) as exc:
+    st.error(f"No se pudo calcular el ranking: {exc}")
+    st.stop()
+
 ctx.stamp()
+if OWN:
+    own_summary(OWN)
+if ranking.is_empty():
+    st.info(f"Ninguna entidad tiene casos evaluados en {MONTH_TEXT} con los filtros aplicados.")
+    st.stop()
+
+ranked = presentation.relabel(presentation.ranked_view(ranking, OWN), {"sector": SECTOR_LABELS})
+unranked = presentation.relabel(presentation.unranked_view(ranking, OWN), {"sector": SECTOR_LABELS})
+tab_ranking, tab_sector, tab_funnel = st.tabs(
+    ["Ranking nacional", "Por sector", "Gráfico de embudo"]
+)
+
+with tab_ranking:
+    st.markdown(f"#### Ranking de {MONTH_TEXT}")
+    st.caption(
+        f"{ranked.height} entidades clasifican (n ≥ {MIN_N} casos evaluados). Orden por puntaje "
+        "de Wilson; empates al mayor n y luego al código."
+    )
+    if ranked.is_empty():
+        st.info(f"Ninguna entidad alcanza n ≥ {MIN_N} en {MONTH_TEXT} con los filtros aplicados.")
+    else:
+        table(ranked, key="ranking_tabla")
+    with st.expander("¿Por qué el puntaje de Wilson y no el índice a secas?"):
+        st.markdown(
+            f"""
+Una entidad con 3 casos, todos en plazo, tiene un índice de 100 %, pero con tan pocos casos
+ese resultado puede deberse al azar. El **puntaje de Wilson** es el límite inferior del intervalo
+de confianza al 95 % de la proporción *cerrados en plazo / n* (n = cerrados + vencidos a fin de
+mes): el cumplimiento que la entidad supera con razonable seguridad.
+
+- Con muchos casos el puntaje se acerca al índice; con pocos, queda por debajo. Así, 90 % sostenido
+  por cientos de casos queda delante de 100 % en cinco casos.
+- Solo clasifican las entidades con **n ≥ {MIN_N}**; las demás se listan aparte, nunca se ocultan.
+- Los casos vencidos aún abiertos cuentan como incumplidos: nadie mejora dejando casos sin cerrar.
+- El gráfico de embudo muestra qué diferencias con la tasa nacional son mayores que el azar.
+"""
+        )
+    st.markdown(f"#### No clasificadas (n < {MIN_N})")
+    if unranked.is_empty():
+        st.caption(f"Todas las entidades con casos evaluados alcanzan n ≥ {MIN_N}.")
+    else:
+        st.caption(
+            f"{unranked.height} entidades con casos evaluados pero menos de {MIN_N}: sus cifras "
+            "se muestran sin posición porque con tan pocos casos el orden no sería justo."
+        )
+        table(unranked, key="ranking_no_clasificadas", with_position=False)
+    export = presentation.ranking_export(ranking, ctx.month, ctx.mode)
+    if csv_download(
+        "Descargar ranking (CSV)",
+        csv_bytes(export),
+        f"ranking_{ctx.month}_{ctx.mode}.csv",
+        key="ranking_csv",
+    ):
+        record(
+            auth_engine(auth_database_url(ctx.url)),
+            ctx.identity.email,
+            "export",
+            f"ranking {ctx.month} {ctx.mode} filtros={ctx.filters.link_params()} "
+            f"({export.height} filas)",
+        )
+    ctx.stamp()
+
+with tab_sector:
+    sectors = presentation.sectors_present(ranking)
+    if not sectors:
+        st.info(f"Ninguna entidad clasifica en {MONTH_TEXT} con los filtros aplicados.")
+    else:
+        own_sector = next(
+            (s for code, _name, s in ctx.options.entities if code == OWN and s in sectors), None
+        )
+        sector = st.selectbox(
+            "Sector",
+            sectors,
+            index=sectors.index(own_sector) if own_sector else 0,
+            format_func=lambda s: label(SECTOR_LABELS, s),
+            key="ranking_sector",
+        )
+        st.caption(
+            "Pares del mismo sector en el orden del ranking nacional. La posición mostrada es la "
+            "nacional: no se recalcula dentro del sector."
+        )
+        peers = presentation.relabel(
+            presentation.sector_peers(ranking, sector, OWN), {"sector": SECTOR_LABELS}
+        )
+        table(peers, key="ranking_sector_tabla")
+    ctx.stamp()
+
+with tab_funnel:
+    rate = presentation.national_rate(ranking)
+    if rate is None:
+        st.info("Sin casos evaluados para el gráfico de embudo.")
+    else:
+        limits = loaders.funnel_limits(rate, presentation.funnel_n_max(ranking, MIN_N))
+        plot(charts.funnel_plot(ranking, limits, rate, highlight=OWN), key="ranking_embudo")
+        st.caption(
+            "Cada punto es una entidad (todas las que tienen casos evaluados, clasifiquen o no). "
+            "Las líneas punteadas son los límites al 95 % alrededor de la tasa de referencia "
+            f"({fmt_pct(rate)}: cerrados en plazo / n de todas las entidades mostradas). Verde: "
+            "por encima del límite superior; rojo: por debajo del inferior; azul: dentro del "
+            "embudo, es decir, no se distingue de la tasa de referencia por azar."
+        )
+    ctx.stamp()
+
+st.markdown("#### Ficha de una entidad")
+codes = ranking["entidad_id"].to_list()
+chosen = st.selectbox(
+    "Entidad",
+    codes,
+    index=codes.index(OWN) if OWN in codes else 0,
+    format_func=lambda c: f"{c} · {ctx.options.entity_name(c)}",
+    key="ranking_ficha",
+)
+st.page_link(
+    ENTIDAD.path,
+    label=f"Abrir la ficha de {chosen}",
+    icon=ENTIDAD.icon,
+    query_params={**ctx.filters.link_params(), "e": chosen},
+)

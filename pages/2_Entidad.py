@@ -1,6 +1,341 @@
-"""2_Entidad (under construction)."""
+"""Entidad — one entity: KPIs, 13-month trends, days, aging, breakdowns, SLA, case lists."""
 
-from cac311.ui.guard import ENTIDAD, page_setup
+from dataclasses import replace
+from typing import Any
 
-ctx = page_setup(ENTIDAD)
+import polars as pl
+import streamlit as st
+
+from cac311.auth.audit import record
+from cac311.auth.session import auth_database_url, auth_engine
+from cac311.errors import UserError
+from cac311.filters import CaseFilters
+from cac311.ui import charts, charts_entity, loaders
+from cac311.ui.filters import notices, url_choice
+from cac311.ui.format import (
+    CASE_TYPE_LABELS,
+    CHANNEL_LABELS,
+    MODE_LABELS,
+    PROVINCE_LABELS,
+    SECTOR_LABELS,
+    csv_bytes,
+    definition,
+    fmt_date,
+    fmt_int,
+    fmt_pct,
+    label,
+    metric_label,
+    month_long,
+)
+from cac311.ui.guard import ENTIDAD, RANKING, page_setup
+from cac311.ui.widgets import csv_download, kpi_row, plot
+from metrics import presentation
+
+ctx = page_setup(ENTIDAD, subtitle="Cumplimiento, rezago y casos por atender de una entidad")
+
+LIMIT = ctx.settings.legal_limit_days
+MONTH_TEXT = month_long(ctx.month)
+MODE_TEXT = MODE_LABELS.get(ctx.mode, ctx.mode)
+OWN = ctx.identity.entity_id if ctx.identity.role == "enlace" else None
+BREAKDOWNS: dict[str, tuple[str, dict[str, str]]] = {
+    "case_type": ("tipo de caso", CASE_TYPE_LABELS),
+    "category": ("categoría", {}),
+    "channel": ("canal", CHANNEL_LABELS),
+    "province": ("provincia o comarca", PROVINCE_LABELS),
+}
+CASE_LISTS = (
+    (
+        "vencidos",
+        f"Vencidos (más de {LIMIT} días)",
+        "Sin casos vencidos.",
+        f"Casos abiertos en la fecha de corte cuya edad supera el plazo legal de {LIMIT} días.",
+    ),
+    (
+        "por_vencer",
+        f"Por vencer ({ctx.settings.por_vencer_min_age} a {LIMIT} días)",
+        "Sin casos por vencer.",
+        definition("por_vencer"),
+    ),
+)
+CASE_COLUMNS: dict[str, Any] = {
+    "case_id": st.column_config.TextColumn("Caso", help="Identificador del caso en el 311."),
+    "edad_dias": st.column_config.NumberColumn(
+        metric_label("edad_dias"), help=definition("edad_dias"), format="%d"
+    ),
+    "case_type": st.column_config.TextColumn("Tipo", help="Tipo de caso."),
+    "category": st.column_config.TextColumn("Categoría", help="Categoría del caso."),
+    "created_on": st.column_config.DateColumn(
+        "Creado", help="Fecha local de creación del caso.", format="DD/MM/YYYY"
+    ),
+    "channel": st.column_config.TextColumn("Canal", help="Canal por el que entró el caso."),
+    "province": st.column_config.TextColumn("Provincia", help="Provincia o comarca del caso."),
+    "sla_days": st.column_config.NumberColumn(
+        "SLA (días)", help="SLA de servicio propio del caso, si lo tiene.", format="%d"
+    ),
+    "estado_sla": st.column_config.TextColumn(
+        "Estado SLA",
+        help="«dentro» cuando la edad no supera el SLA de servicio; «fuera» si lo supera; vacío "
+        "sin SLA. Reloj de servicio, separado del plazo legal.",
+    ),
+    "entidad_id": None,
+}
+CASE_ORDER = [column for column, config in CASE_COLUMNS.items() if config is not None]
+BREAKDOWN_COLUMNS: dict[str, Any] = {
+    **{
+        code: st.column_config.NumberColumn(
+            metric_label(code),
+            help=definition(code),
+            format="%.1f" if code in ("indice_cumplimiento", "mediana_dias") else "%d",
+        )
+        for code in (
+            "recibidos",
+            "cerrados",
+            "cerrados_en_plazo",
+            "vencidos_fin_mes",
+            "indice_cumplimiento",
+            "mediana_dias",
+        )
+    },
+}
+
+
+def choose_entity() -> str:
+    """The page's entity, kept in the URL as `e` (notices about a bad `e` shown here)."""
+    options = presentation.entity_options(ctx.options.entities, ctx.filters.cases.sectors, OWN)
+    if OWN is None and not ctx.filters.cases.entity_ids:
+        table = loaders.monthly_table(ctx.url, ctx.month, ctx.mode, ctx.filters.cases)
+        most_overdue = presentation.most_overdue_entity(table)
+    else:
+        most_overdue = None
+    default = presentation.default_entity(options, OWN, ctx.filters.cases.entity_ids, most_overdue)
+    shown = len(notices())
+    chosen = url_choice(
+        "e",
+        options,
+        default,
+        label_text="Entidad",
+        format_func=lambda c: f"{c} · {ctx.options.entity_name(c)}",
+        help_text="Por defecto: la entidad de su usuario (enlace), la primera del filtro de "
+        "entidades, o la entidad con más casos vencidos del mes.",
+    )
+    for text in notices()[shown:]:
+        st.warning(text, icon=":material/link_off:")
+    return chosen
+
+
+def ranking_line(entity_id: str) -> None:
+    ranking = loaders.ranking(ctx.url, ctx.month, ctx.mode, ctx.filters.cases)
+    summary = presentation.position_summary(ranking, entity_id)
+    if summary.posicion is not None:
+        text = (
+            f"Posición **{summary.posicion} de {summary.clasificadas}** en el ranking de "
+            f"{MONTH_TEXT} ({presentation.change_sentence(summary.cambio)})."
+        )
+    elif summary.in_table:
+        text = (
+            f"No clasifica en el ranking de {MONTH_TEXT}: n = {summary.n} casos evaluados, "
+            f"menos de {ctx.settings.ranking_min_n}."
+        )
+    else:
+        text = (
+            f"No aparece en el ranking de {MONTH_TEXT} con los filtros aplicados (sin casos "
+            "evaluados, o fuera del sector o de las entidades filtradas)."
+        )
+    st.markdown(text, help=definition("posicion"))
+    st.page_link(
+        RANKING.path,
+        label="Ver el ranking completo",
+        icon=RANKING.icon,
+        query_params=ctx.filters.link_params(),
+    )
+
+
+def sla_section(entity_id: str, deltas: pl.DataFrame, filters: CaseFilters) -> None:
+    sla = presentation.sla_figures(
+        loaders.sla_clock(ctx.url, ctx.month, ctx.mode, filters), entity_id
+    )
+    legal_pct = presentation.kpi_value(deltas, "pct_cerrados_en_plazo")
+    closed = int(presentation.kpi_value(deltas, "cerrados") or 0)
+    legal, service = st.columns(2)
+    legal.metric(
+        f"Plazo legal ({LIMIT} días)",
+        fmt_pct(legal_pct),
+        help=definition("pct_cerrados_en_plazo"),
+        border=True,
+    )
+    legal.caption(f"{fmt_int(closed)} casos cerrados en el mes.")
+    service.metric(
+        metric_label("pct_dentro_sla"),
+        fmt_pct(sla.pct_dentro_sla),
+        help=definition("pct_dentro_sla"),
+        border=True,
+    )
+    service.caption(
+        f"{fmt_int(sla.dentro_sla)} de los {fmt_int(sla.cerrados_con_sla)} casos cerrados con "
+        "SLA de servicio lo cumplieron."
+        if sla.cerrados_con_sla
+        else "Ningún caso cerrado en el mes tenía SLA de servicio."
+    )
+    plot(
+        charts_entity.clock_comparison(
+            legal_pct, closed, sla.pct_dentro_sla, sla.cerrados_con_sla, LIMIT
+        ),
+        key="entidad_relojes",
+    )
+    st.caption(
+        "El SLA de servicio es el plazo propio de cada caso (cuando lo tiene) y se muestra aparte: "
+        "nunca cambia el cumplimiento del plazo legal."
+    )
+
+
+def case_lists(entity_id: str, filters: CaseFilters) -> None:
+    as_of = ctx.datos_al
+    if not ctx.identity.can_see_cases_of(entity_id):
+        st.warning(
+            f"Las listas de casos de {entity_id} solo están disponibles para los enlaces de esa "
+            "entidad y para la dirección del CAC-311. Aquí se muestran solo cifras agregadas.",
+            icon=":material/lock:",
+        )
+        return
+    narrowed = filters.case_types or filters.channels or filters.provinces
+    st.caption(
+        f"Casos abiertos al {fmt_date(as_of)} (fecha de corte), edad en {MODE_TEXT}. "
+        "Más antiguos primero."
+        + (" Solo los del tipo de caso, canal y provincia filtrados." if narrowed else "")
+    )
+    for which, title, empty_text, help_text in CASE_LISTS:
+        cases = presentation.filter_case_list(
+            loaders.open_cases(ctx.url, entity_id, as_of, ctx.mode, which),
+            filters.case_types,
+            filters.channels,
+            filters.provinces,
+        )
+        st.markdown(f"##### {title}: {fmt_int(cases.height)}", help=help_text)
+        if cases.is_empty():
+            st.success(empty_text, icon=":material/check_circle:")
+            continue
+        shown = presentation.relabel(
+            cases,
+            {
+                "case_type": CASE_TYPE_LABELS,
+                "channel": CHANNEL_LABELS,
+                "province": PROVINCE_LABELS,
+            },
+        )
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            column_config=CASE_COLUMNS,
+            column_order=CASE_ORDER,
+            key=f"lista_{which}",
+        )
+        if csv_download(
+            f"Descargar {which.replace('_', ' ')} (CSV)",
+            csv_bytes(cases),
+            f"{which}_{entity_id}_{as_of:%Y%m%d}_{ctx.mode}.csv",
+            key=f"csv_{which}",
+        ):
+            record(
+                auth_engine(auth_database_url(ctx.url)),
+                ctx.identity.email,
+                "export",
+                f"{which} {entity_id} al {as_of.isoformat()} {ctx.mode} "
+                f"filtros={ctx.filters.link_params()} ({cases.height} casos)",
+            )
+
+
+entity = choose_entity()
+# The chosen entity decides the sector: the sector filter only narrows the entity choice.
+entity_filters = replace(ctx.filters.cases.with_entity(entity), sectors=())
+sector = next((s for code, _n, s in ctx.options.entities if code == entity), "")
+
+st.subheader(f"{entity} — {ctx.options.entity_name(entity)}")
+st.caption(f"Sector: {label(SECTOR_LABELS, sector or None)}")
+try:
+    deltas = loaders.kpi_deltas(ctx.url, ctx.month, ctx.mode, entity_filters)
+    trend = presentation.trim_before(
+        loaders.monthly_trend(ctx.url, ctx.month, 13, ctx.mode, entity_filters),
+        ctx.facts.months[0] if ctx.facts.months else None,
+    )
+except (UserError, ValueError) as exc:
+    st.error(f"No se pudieron calcular las cifras de {entity}: {exc}")
+    st.stop()
+
+span = presentation.activity_span(trend, ctx.month)
+ranking_line(entity)
+ctx.stamp()
+if not span.any_activity:
+    st.info(
+        f"{entity} no registra casos en los 13 meses que terminan en {MONTH_TEXT} con los "
+        "filtros aplicados."
+    )
+elif not span.month_activity:
+    st.info(
+        f"{entity} no tiene casos recibidos, cerrados ni abiertos en {MONTH_TEXT} con los "
+        "filtros aplicados. Las tendencias muestran los meses anteriores."
+    )
+kpi_row(deltas)
+
+st.markdown("#### Tendencia de 13 meses")
+left, right = st.columns(2)
+with left:
+    plot(charts.volume_trend(trend), key="entidad_volumen")
+    plot(charts.index_trend(trend), key="entidad_indice")
+with right:
+    plot(charts.backlog_trend(trend), key="entidad_rezago")
+    plot(
+        charts.days_histogram(
+            loaders.days_distribution(ctx.url, ctx.month, ctx.mode, entity_filters),
+            LIMIT,
+            MODE_TEXT,
+        ),
+        key="entidad_dias",
+    )
+ctx.stamp()
+
+st.markdown("#### Casos abiertos y desglose")
+left, right = st.columns(2)
+with left:
+    plot(
+        charts.aging_bars(
+            loaders.aging_buckets(ctx.url, ctx.datos_al, ctx.mode, entity_filters), LIMIT
+        ),
+        key="entidad_antiguedad",
+    )
+    st.caption(
+        f"Antigüedad de los casos abiertos al {fmt_date(ctx.datos_al)} (fecha de corte), "
+        f"en {MODE_TEXT}."
+    )
+with right:
+    by = url_choice(
+        "desglose",
+        list(BREAKDOWNS),
+        "case_type",
+        label_text="Desglosar por",
+        format_func=lambda b: BREAKDOWNS[b][0].capitalize(),
+        horizontal_radio=True,
+    )
+    group_label, group_labels = BREAKDOWNS[by]
+    figures = loaders.breakdown(ctx.url, ctx.month, ctx.mode, by, entity_filters)
+    plot(charts.breakdown_bars(figures, group_label, group_labels), key="entidad_desglose")
+    with st.expander("Ver la tabla del desglose"):
+        st.dataframe(
+            presentation.relabel(figures, {"grupo": group_labels}),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                **BREAKDOWN_COLUMNS,
+                "grupo": st.column_config.TextColumn(group_label.capitalize()),
+            },
+            key="entidad_desglose_tabla",
+        )
+ctx.stamp()
+
+st.markdown("#### Reloj legal y SLA de servicio")
+sla_section(entity, deltas, entity_filters)
+ctx.stamp()
+
+st.markdown("#### Casos por atender")
+case_lists(entity, entity_filters)
 ctx.stamp()

@@ -1,6 +1,247 @@
-"""6_Calidad_de_datos (under construction)."""
+"""Calidad de datos (admin) — data dates, import batches, quarantine by reason, same-minute
+closures per entity and the audit log."""
 
+import streamlit as st
+
+from cac311.auth.audit import AUDIT_ACTIONS
+from cac311.ingest.reasons import REASONS
+from cac311.ui import charts_quality, loaders
+from cac311.ui.admin_views import (
+    AUDIT_ACTION_LABELS,
+    BATCH_KIND_LABELS,
+    audit,
+    audit_entries,
+    count_column,
+    metric_column,
+    metric_columns,
+    text_column,
+    time_column,
+)
+from cac311.ui.format import csv_bytes, definition, fmt_date, fmt_int, month_long
 from cac311.ui.guard import CALIDAD, page_setup
+from cac311.ui.widgets import plot
+from metrics.quality_tables import (
+    entities_with_same_minute,
+    filter_values,
+    quarantine_export,
+    reason_table,
+    utc_to_local,
+    value_counts,
+    with_labels,
+)
 
-ctx = page_setup(CALIDAD)
+ctx = page_setup(
+    CALIDAD, subtitle="Importaciones, filas en cuarentena, cierres instantáneos y auditoría"
+)
+TZ = ctx.settings.timezone
+AUDIT_LIMIT = 500
+
+# --- data dates ------------------------------------------------------------------------------
+st.subheader("Fechas de los datos")
+first_created, last_created, last_closed = loaders.case_date_range(ctx.url)
+dates = st.columns(4)
+dates[0].metric("Datos al", fmt_date(ctx.facts.datos_al), help=definition("datos_al"), border=True)
+dates[1].metric(
+    "Primer caso creado",
+    fmt_date(first_created),
+    help="Fecha local de creación más antigua de la base de datos.",
+    border=True,
+)
+dates[2].metric(
+    "Último caso creado",
+    fmt_date(last_created),
+    help="Fecha local de creación más reciente.",
+    border=True,
+)
+dates[3].metric(
+    "Último cierre",
+    fmt_date(last_closed),
+    help="Fecha local de cierre más reciente.",
+    border=True,
+)
 ctx.stamp()
+
+# --- import batches --------------------------------------------------------------------------
+st.subheader("Importaciones")
+batches = loaders.import_batches(ctx.url)
+if batches.is_empty():
+    st.info("Todavía no se ha importado ningún archivo.")
+else:
+    st.dataframe(
+        with_labels(
+            utc_to_local(batches, ["started_at", "finished_at"], TZ), "kind", BATCH_KIND_LABELS
+        ),
+        column_config={
+            "batch_id": st.column_config.NumberColumn("Lote", format="%d"),
+            "kind": text_column("Tipo"),
+            "source_name": text_column("Archivo"),
+            "source_sha256": text_column("SHA-256", "Huella del archivo importado."),
+            "started_at": time_column("Inicio", "Hora de Panamá."),
+            "finished_at": time_column("Fin", "Hora de Panamá; vacío si no terminó."),
+            "imported_by": text_column("Importado por"),
+            "rows_read": count_column("Filas leídas"),
+            "inserted": count_column("Insertados"),
+            "updated": count_column("Actualizados"),
+            "unchanged": count_column("Sin cambios"),
+            "quarantined": count_column("En cuarentena"),
+            "is_demo": st.column_config.CheckboxColumn(
+                "Demostración", help="Lote de datos ficticios (cac311 demo)."
+            ),
+        },
+        column_order=[
+            "batch_id",
+            "kind",
+            "source_name",
+            "started_at",
+            "rows_read",
+            "inserted",
+            "updated",
+            "unchanged",
+            "quarantined",
+            "imported_by",
+            "finished_at",
+            "is_demo",
+            "source_sha256",
+        ],
+        hide_index=True,
+        width="stretch",
+        key="calidad_lotes",
+    )
+    st.caption(
+        "1 lote."
+        if batches.height == 1
+        else f"{fmt_int(batches.height)} lotes, el más reciente primero."
+    )
+
+# --- quarantine ------------------------------------------------------------------------------
+st.subheader("Filas en cuarentena por motivo")
+batch_names = {
+    int(
+        row["batch_id"]
+    ): f"Lote {row['batch_id']} · {BATCH_KIND_LABELS.get(row['kind'], row['kind'])}"
+    f" · {row['source_name']}"
+    for row in batches.iter_rows(named=True)
+}
+chosen = st.selectbox(
+    "Lote",
+    [None, *batch_names],
+    format_func=lambda b: "Todos los lotes" if b is None else batch_names.get(b, str(b)),
+    key="calidad_lote",
+)
+reasons = reason_table(loaders.quarantine_by_reason(ctx.url, chosen), REASONS)
+if reasons.is_empty():
+    st.success("No hay filas en cuarentena" + (" en este lote." if chosen else "."))
+else:
+    left, right = st.columns([3, 2])
+    with left:
+        plot(charts_quality.quarantine_bars(reasons), key="calidad_cuarentena")
+    with right:
+        st.dataframe(
+            reasons,
+            column_config={
+                "reason": text_column("Código", "Código estable del motivo."),
+                "motivo": text_column("Motivo"),
+                "filas": count_column("Filas"),
+            },
+            column_order=["motivo", "filas", "reason"],
+            hide_index=True,
+            width="stretch",
+            key="calidad_motivos",
+        )
+    if chosen is None:
+        st.caption("Elija un lote para ver y descargar sus filas en cuarentena.")
+    else:
+        rows = quarantine_export(loaders.quarantine_rows(ctx.url, chosen), REASONS)
+        st.dataframe(
+            rows.head(200),
+            column_config={
+                "linea": st.column_config.NumberColumn("Línea", format="%d"),
+                "codigo": text_column("Código"),
+                "motivo": text_column("Motivo"),
+                "detalle": text_column("Detalle"),
+                "fila": text_column("Fila original", "Los valores leídos del archivo (JSON)."),
+            },
+            hide_index=True,
+            width="stretch",
+            key="calidad_filas",
+        )
+        if rows.height > 200:
+            st.caption(f"Se muestran las primeras 200 de {fmt_int(rows.height)} filas.")
+
+        def _audit_quarantine(batch_id: int, count: int) -> None:
+            audit(
+                ctx.url,
+                ctx.identity.email,
+                "export",
+                f"cuarentena lote={batch_id} filas={count}",
+            )
+
+        st.download_button(
+            f"Descargar las {fmt_int(rows.height)} filas en cuarentena del lote {chosen} (CSV)",
+            data=csv_bytes(rows),
+            file_name=f"cuarentena_lote_{chosen}.csv",
+            mime="text/csv",
+            key="calidad_descarga_cuarentena",
+            icon=":material/download:",
+            on_click=_audit_quarantine,
+            args=(chosen, rows.height),
+        )
+
+# --- same-minute closures (needs a month: skipped while the database has no cases) -----
+if ctx.month:
+    st.subheader(f"Cierres en el mismo minuto de la apertura — {month_long(ctx.month)}")
+    st.caption(
+        "Casos cerrados en el mes menos de 60 segundos después de creados, por entidad "
+        "(anulados excluidos). Una proporción alta suele indicar casos registrados ya resueltos "
+        "o cierres masivos: revíselos antes de publicar. Todas las entidades; los filtros de la "
+        "barra lateral no se aplican a esta sección."
+    )
+    flagged = entities_with_same_minute(loaders.same_minute_closures(ctx.url, ctx.month))
+    if flagged.is_empty():
+        st.success("Ninguna entidad cerró casos en el mismo minuto de su apertura este mes.")
+    else:
+        plot(charts_quality.same_minute_bars(flagged), key="calidad_mismo_minuto")
+        st.dataframe(
+            flagged,
+            column_config={
+                "entidad_id": metric_column("entidad_id", "Código"),
+                "entidad": metric_column("entidad"),
+                **metric_columns(["cerrados", "mismo_minuto", "pct_mismo_minuto"]),
+            },
+            hide_index=True,
+            width="stretch",
+            key="calidad_mismo_minuto_tabla",
+        )
+    ctx.stamp()
+
+# --- audit log -------------------------------------------------------------------------------
+st.subheader("Bitácora de auditoría")
+entries = audit_entries(ctx.url, AUDIT_LIMIT)
+counts = value_counts(entries, "action")
+actions = st.multiselect(
+    "Acción",
+    AUDIT_ACTIONS,
+    format_func=lambda a: f"{AUDIT_ACTION_LABELS.get(a, a)} ({fmt_int(counts.get(a, 0))})",
+    placeholder="Todas",
+    key="calidad_acciones",
+)
+shown = filter_values(entries, "action", actions)
+if shown.is_empty():
+    st.info("No hay registros" + (" de esas acciones." if actions else " en la bitácora."))
+else:
+    st.dataframe(
+        with_labels(utc_to_local(shown, ["at"], TZ), "action", AUDIT_ACTION_LABELS),
+        column_config={
+            "at": time_column("Fecha y hora", "Hora de Panamá."),
+            "email": text_column("Usuario"),
+            "action": text_column("Acción"),
+            "detail": text_column("Detalle"),
+        },
+        hide_index=True,
+        width="stretch",
+        key="calidad_bitacora",
+    )
+st.caption(
+    "Ingresos, ingresos fallidos, bloqueos, cierres de sesión, descargas e importaciones; "
+    f"los {fmt_int(AUDIT_LIMIT)} más recientes, el más reciente primero. Hora de Panamá."
+)

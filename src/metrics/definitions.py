@@ -20,7 +20,7 @@ class MetricDefinition:
     unidad: str  # "casos", "%", "días", "horas", "posición", "texto", "fecha", ...
 
 
-_L = "el plazo legal L (30 días por defecto)"
+_L = "el plazo legal (30 días por defecto)"
 
 _ENTRIES: tuple[MetricDefinition, ...] = (
     # --- publication table (SPEC §5 columns, in order) ---
@@ -58,7 +58,7 @@ _ENTRIES: tuple[MetricDefinition, ...] = (
     MetricDefinition(
         "cerrados_en_plazo",
         "Cerrados en plazo",
-        f"Casos cerrados en el mes con días de atención menores o iguales a {_L}.",
+        f"Casos cerrados en el mes cuyos días de atención no superan {_L}.",
         "casos",
     ),
     MetricDefinition(
@@ -108,8 +108,8 @@ _ENTRIES: tuple[MetricDefinition, ...] = (
     MetricDefinition(
         "cohorte_en_plazo_pct",
         "Cohorte en plazo",
-        f"De los casos recibidos en el mes, porcentaje ya cerrado con días menores o iguales a "
-        f"{_L}, según los datos a la fecha de corte.",
+        f"De los casos recibidos en el mes, porcentaje ya cerrado sin superar {_L}, según "
+        "los datos a la fecha de corte.",
         "%",
     ),
     MetricDefinition(

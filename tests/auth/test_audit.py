@@ -37,4 +37,11 @@ def test_unknown_action_refused_and_long_detail_cut(engine: Engine) -> None:
         record(engine, "a@aig.gob.pa", "delete_everything", None)
     record(engine, "a@aig.gob.pa", "export", "x" * 5000)
     assert audit_entries(engine)["detail"][0] == "x" * 1000
-    assert set(AUDIT_ACTIONS) == {"sign_in", "sign_in_failed", "sign_out", "export", "locked"}
+    assert set(AUDIT_ACTIONS) == {
+        "sign_in",
+        "sign_in_failed",
+        "sign_out",
+        "export",
+        "locked",
+        "import",
+    }

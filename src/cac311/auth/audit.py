@@ -1,4 +1,5 @@
-"""The audit log: who signed in, failed to sign in, signed out, was locked out or exported what.
+"""The audit log: who signed in, failed to sign in, signed out, was locked out, exported or
+imported what.
 
 Rows go to the `audit_log` table (audit_id, at naive UTC, email, action, detail). Writes use
 the *auth writer* engine (see docs/security.md); the dashboard's data connection never writes.
@@ -13,7 +14,7 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-AuditAction = Literal["sign_in", "sign_in_failed", "sign_out", "export", "locked"]
+AuditAction = Literal["sign_in", "sign_in_failed", "sign_out", "export", "locked", "import"]
 AUDIT_ACTIONS: Final[tuple[str, ...]] = get_args(AuditAction)
 MAX_DETAIL_LENGTH: Final = 1000
 
@@ -72,7 +73,7 @@ def record(
 ) -> None:
     """Write one audit row in its own transaction.
 
-    `action` is one of AUDIT_ACTIONS (sign_in, sign_in_failed, sign_out, export, locked);
+    `action` is one of AUDIT_ACTIONS (sign_in, sign_in_failed, sign_out, export, locked, import);
     `detail` is free text (e.g. the exported file and filters), cut to 1000 characters.
     """
     with engine.begin() as conn:

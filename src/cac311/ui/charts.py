@@ -34,6 +34,7 @@ SERIES = (
     "#9c755f",
     "#4e79a7",
 )
+LOG_TICKS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000)
 FONT = "Source Sans Pro, Arial, sans-serif"
 
 
@@ -261,7 +262,13 @@ def funnel_plot(
                     hoverinfo="skip",
                 )
             )
-    fig.update_xaxes(title="n = cerrados + vencidos a fin de mes", type="log")
+    fig.update_xaxes(
+        title="n = cerrados + vencidos a fin de mes",
+        type="log",
+        tickvals=LOG_TICKS,
+        ticktext=[f"{t:,}" for t in LOG_TICKS],
+        minor={"showgrid": False, "ticks": ""},
+    )
     fig.update_yaxes(title="índice de cumplimiento (%)", range=[-2, 104])
     fig.update_layout(hovermode="closest")
     return _style(fig, "Gráfico de embudo: índice frente a volumen", height=420)

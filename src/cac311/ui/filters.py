@@ -31,6 +31,7 @@ from cac311.ui.format import (
     PROVINCE_LABELS,
     SECTOR_LABELS,
     label,
+    month_long,
 )
 from cac311.ui.loaders import FilterOptions
 from metrics.daycount import DayMode
@@ -214,6 +215,7 @@ def sidebar_filters(
             list(reversed(months)),
             default,
             label_text="Mes",
+            format_func=month_long,
             help_text="Mes calendario (hora local de Panamá). Por defecto, el último mes completo.",
         )
         mode = url_choice(

@@ -55,6 +55,9 @@ class Page:
     icon: str
     roles: tuple[Role, ...] = ROLES
     uses_filters: bool = True
+    # False: the page still opens on a database without cases (with a neutral context whose
+    # month is ""), because it is where one finds out why (Calidad de datos) or fixes it.
+    needs_cases: bool = True
 
 
 RESUMEN: Final = Page("app.py", "Resumen", ":material/dashboard:")
@@ -68,7 +71,11 @@ PUBLICACION: Final = Page(
     "pages/5_Publicacion.py", "Publicación", ":material/publish:", roles=("admin", "director")
 )
 CALIDAD: Final = Page(
-    "pages/6_Calidad_de_datos.py", "Calidad de datos", ":material/fact_check:", roles=("admin",)
+    "pages/6_Calidad_de_datos.py",
+    "Calidad de datos",
+    ":material/fact_check:",
+    roles=("admin",),
+    needs_cases=False,
 )
 IMPORTAR: Final = Page(
     "pages/7_Importar.py",
@@ -76,6 +83,7 @@ IMPORTAR: Final = Page(
     ":material/upload_file:",
     roles=("admin",),
     uses_filters=False,
+    needs_cases=False,
 )
 PAGES: Final[tuple[Page, ...]] = (
     RESUMEN,
@@ -116,13 +124,21 @@ class PageContext:
 
     @property
     def partial(self) -> bool:
-        """True when the chosen month is not complete at datos_al (SPEC §3)."""
-        return not month_is_complete(self.filters.month, self.facts.datos_al)
+        """True when the chosen month is not complete at datos_al (SPEC §3).
+
+        False on a page without filters (no month chosen, e.g. the upload)."""
+        return bool(self.filters.month) and not month_is_complete(
+            self.filters.month, self.facts.datos_al
+        )
 
     def stamp(self) -> None:
-        """The caption every panel carries: "Datos al dd/mm/aaaa" (+ partial month, mode)."""
-        parts = [datos_al_text(self.facts.datos_al), month_title(self.month, self.partial)]
-        parts.append(MODE_LABELS.get(self.mode, self.mode))
+        """The caption every panel carries: "Datos al dd/mm/aaaa" (+ partial month, mode).
+
+        A page without filters (no month chosen) gets only "Datos al dd/mm/aaaa"."""
+        parts = [datos_al_text(self.facts.datos_al)]
+        if self.month:
+            parts.append(month_title(self.month, self.partial))
+            parts.append(MODE_LABELS.get(self.mode, self.mode))
         st.caption(" · ".join(parts))
 
 
@@ -152,6 +168,8 @@ def _prepare_database(url: str) -> None:
 
 
 def _menu(identity: Identity, link_params: dict[str, str | list[str]]) -> None:
+    # Every link carries the filters, also to a page that draws none (the upload): that page's
+    # menu passes them on from its URL, so the filters survive a visit to it.
     st.markdown("### Tablero 311")
     for page in PAGES:
         if identity.role in page.roles:
@@ -159,11 +177,11 @@ def _menu(identity: Identity, link_params: dict[str, str | list[str]]) -> None:
                 page.path,
                 label=page.label,
                 icon=page.icon,
-                query_params=link_params if page.uses_filters else None,
+                query_params=link_params,
             )
 
 
-def _empty_database_notice(facts: DatabaseFacts) -> None:
+def _empty_database_notice(facts: DatabaseFacts, *, setup_hint: bool = True) -> None:
     st.info(
         "La base de datos aún no tiene casos. "
         + (
@@ -173,7 +191,8 @@ def _empty_database_notice(facts: DatabaseFacts) -> None:
             else "Importe datos o genere datos de demostración."
         )
     )
-    st.markdown(bootstrap.SETUP_HINT)
+    if setup_hint:
+        st.markdown(bootstrap.SETUP_HINT)
 
 
 def _link_params_from_url() -> dict[str, str | list[str]]:
@@ -247,10 +266,13 @@ def page_setup(page: Page, *, subtitle: str = "") -> PageContext:
     for text in notices():
         st.warning(text, icon=":material/link_off:")
     if options is None or filters is None:
-        if page.uses_filters:
+        if page.needs_cases:
             _empty_database_notice(facts)
             st.stop()
-        # A page without filters (the upload) still gets a context with neutral values.
+        # A page that opens without cases (upload, data quality) gets a context with neutral
+        # values, and the same notice when there are no cases yet (but no stop).
+        if not facts.has_cases:
+            _empty_database_notice(facts, setup_hint=False)
         options = options or FilterOptions((), (), (), (), ())
         filters = FilterState(month="", mode="calendario", cases=CaseFilters(), default_month="")
     return PageContext(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import polars as pl
 import streamlit as st
@@ -94,25 +93,15 @@ def database_facts(url: str) -> DatabaseFacts:
     )
 
 
-_GROUP_SCHEMA: dict[str, pl.DataType] = {
-    "grupo": pl.String(),
-    "mes": pl.Int64(),
-    "recibidos": pl.Int64(),
-    "cohorte_en_plazo": pl.Int64(),
+_FILTER_VALUES_SCHEMA: dict[str, pl.DataType] = {
+    "case_type": pl.String(),
+    "channel": pl.String(),
+    "province": pl.String(),
 }
 
 
-def _distinct_values(engine: Engine, group_by: str, first: date, last: date) -> tuple[str, ...]:
-    params: dict[str, Any] = {
-        "start_on": first,
-        "end_on": last,
-        "group_by": group_by,
-        "mode": "calendario",
-        "legal_limit": 30,
-        **_NO_FILTERS.as_params(),
-    }
-    frame = run_query(engine, "cases__received_by_month", params, _GROUP_SCHEMA)
-    return tuple(sorted(v for v in frame["grupo"].unique().to_list() if v is not None))
+def _distinct(values: pl.DataFrame, column: str) -> tuple[str, ...]:
+    return tuple(sorted(v for v in values[column].unique().to_list() if v is not None))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -133,11 +122,11 @@ def filter_options(url: str) -> FilterOptions:
     case_types: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     provinces: tuple[str, ...] = ()
-    if facts.has_cases and facts.datos_al is not None:
-        first, _ = analytics.month_bounds(facts.months[0])
-        case_types = _distinct_values(engine, "case_type", first, facts.datos_al)
-        channels = _distinct_values(engine, "channel", first, facts.datos_al)
-        provinces = _distinct_values(engine, "province", first, facts.datos_al)
+    if facts.has_cases:
+        values = run_query(engine, "cases__filter_values", {}, _FILTER_VALUES_SCHEMA)
+        case_types = _distinct(values, "case_type")
+        channels = _distinct(values, "channel")
+        provinces = _distinct(values, "province")
     return FilterOptions(
         entities=tuple(
             (str(r["entity_id"]), str(r["name"]), str(r["sector"] or ""))
@@ -154,8 +143,17 @@ def filter_options(url: str) -> FilterOptions:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _trend_and_deltas(
+    url: str, month: str, mode: str, filters: CaseFilters
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The 13-month national trend and the KPI deltas from one set of aggregates (both are on
+    Resumen; computing the 13 months once halves its cold time — docs/benchmarks.md)."""
+    return analytics.trend_and_deltas(read_engine(url), settings(), month, mode, filters)  # type: ignore[arg-type]
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def kpi_deltas(url: str, month: str, mode: str, filters: CaseFilters) -> pl.DataFrame:
-    return analytics.kpi_deltas(read_engine(url), settings(), month, mode, filters)  # type: ignore[arg-type]
+    return _trend_and_deltas(url, month, mode, filters)[1]
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -177,6 +175,8 @@ def monthly_trend(  # noqa: PLR0917 - mirrors analytics.monthly_trend
     filters: CaseFilters,
     split_by: str | None = None,
 ) -> pl.DataFrame:
+    if months == analytics.KPI_TREND_MONTHS and split_by is None:
+        return _trend_and_deltas(url, end_month, mode, filters)[0]
     return analytics.monthly_trend(
         read_engine(url),
         settings(),
@@ -266,3 +266,22 @@ def same_minute_closures(url: str, month: str) -> pl.DataFrame:
 def publication_bundle(url: str, month: str, mode: str, allow_partial: bool) -> Bundle:
     """The publication of `month` — the same `build_bundle` the CLI writes (same bytes)."""
     return build_bundle(read_engine(url), settings(), month, mode, allow_partial)
+
+
+# --- admin pages (Calidad de datos) ---------------------------------------------------------
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def case_date_range(url: str) -> tuple[date | None, date | None, date | None]:
+    """(first local creation date, last local creation date, last local closing date)."""
+    row = run_query(
+        read_engine(url),
+        "cases__date_range",
+        {},
+        {
+            "first_created_on": pl.Date(),
+            "last_created_on": pl.Date(),
+            "last_closed_on": pl.Date(),
+        },
+    ).row(0, named=True)
+    return row["first_created_on"], row["last_created_on"], row["last_closed_on"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import plotly.graph_objects as go
 import polars as pl
@@ -19,6 +20,7 @@ from cac311.ui.format import (
 
 # KPIs where a rise is bad news: their deltas are drawn red when they go up.
 LOWER_IS_BETTER = frozenset({"abiertos_fin_mes", "vencidos_fin_mes", "mediana_dias", "p90_dias"})
+DELTA_HELP = "La flecha compara con el mes anterior; debajo, con el mismo mes del año anterior."
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "es", "modeBarButtonsToRemove": ["lasso2d"]}
 
 
@@ -36,27 +38,24 @@ def kpi_row(deltas: pl.DataFrame, codes: Sequence[str] | None = None, per_row: i
                     metric_label(code),
                     fmt_metric(code, row["valor"]),
                     delta=fmt_delta(code, row["delta_mes"], row["delta_mes_pct"]),
-                    delta_color="inverse" if code in LOWER_IS_BETTER else "normal",
-                    help=definition(code),
+                    delta_color=_delta_color(code, row["delta_mes"]),
+                    help=f"{definition(code)} {DELTA_HELP}",
                     border=True,
                 )
                 yearly = fmt_delta(code, row["delta_anio"], row["delta_anio_pct"])
-                monthly_text = "vs. mes anterior" if row["delta_mes"] is not None else ""
-                st.caption(
-                    " · ".join(
-                        t
-                        for t in (
-                            monthly_text,
-                            f"vs. año anterior: {yearly}" if yearly else "sin comparación anual",
-                        )
-                        if t
-                    )
-                )
+                st.caption(f"Año anterior: {yearly}" if yearly else "Año anterior: sin datos")
     if deltas.height and bool(deltas["parcial"].any()):
         st.caption(
             f":orange-badge[{PARTIAL_MARK}] El mes aún no termina en la fecha de corte: sus cifras "
             "no son definitivas y se comparan con meses completos."
         )
+
+
+def _delta_color(code: str, delta: float | None) -> Literal["normal", "inverse", "off"]:
+    """Green for good news, red for bad; grey when nothing changed."""
+    if not delta:
+        return "off"
+    return "inverse" if code in LOWER_IS_BETTER else "normal"
 
 
 def plot(fig: go.Figure, key: str) -> None:

@@ -1,0 +1,82 @@
+"""Shared pieces of the admin/director pages (Publicación, Calidad de datos, Importar).
+
+- `audit`: one audit row through the sign-in connection (the only one allowed to append to
+  `audit_log`, docs/security.md); a failure is logged and reported, never raised.
+- Column configurations for `st.dataframe`: labels in Spanish, the metric definition on hover,
+  Panama number formats (`1,234` / `88.2`) and dd/mm/aaaa dates.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any, Final
+
+import polars as pl
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from cac311.auth import audit as audit_log
+from cac311.auth.session import auth_database_url, auth_engine
+from cac311.ingest.kinds import KIND_LABELS
+from cac311.ui.format import definition, metric_label, metric_unit
+
+log = logging.getLogger(__name__)
+
+INT_FORMAT: Final = "%,d"
+DEC_FORMAT: Final = "%,.1f"
+DATETIME_FORMAT: Final = "DD/MM/YYYY HH:mm"
+# Kinds of import batches: the four import kinds, plus the synthetic data of `cac311 demo`.
+BATCH_KIND_LABELS: Final[dict[str, str]] = {**KIND_LABELS, "demo": "demostración"}
+AUDIT_ACTION_LABELS: Final[dict[str, str]] = {
+    "sign_in": "Ingreso",
+    "sign_in_failed": "Ingreso fallido",
+    "sign_out": "Cierre de sesión",
+    "locked": "Cuenta bloqueada",
+    "export": "Descarga",
+    "import": "Importación",
+}
+
+
+def audit(url: str, email: str | None, action: str, detail: str) -> bool:
+    """Append one row to the audit log; False (and a warning on screen) when it failed."""
+    try:
+        audit_log.record(auth_engine(auth_database_url(url)), email, action, detail)
+    except (SQLAlchemyError, ValueError):
+        log.exception("audit: could not record %s", action)
+        st.warning("No se pudo registrar la acción en la bitácora de auditoría.")
+        return False
+    return True
+
+
+def audit_entries(url: str, limit: int = 500) -> pl.DataFrame:
+    """The latest audit rows, newest first (not cached: the log must be current)."""
+    return audit_log.audit_entries(auth_engine(auth_database_url(url)), limit)
+
+
+def metric_column(code: str, label: str | None = None) -> Any:
+    """The column config of a metric column: its label, definition on hover, unit format."""
+    text = label or metric_label(code)
+    unit = metric_unit(code)
+    if unit in ("casos", "posición"):
+        return st.column_config.NumberColumn(text, help=definition(code), format=INT_FORMAT)
+    if unit in ("%", "días", "horas"):
+        return st.column_config.NumberColumn(text, help=definition(code), format=DEC_FORMAT)
+    return st.column_config.TextColumn(text, help=definition(code) or None)
+
+
+def metric_columns(codes: Iterable[str]) -> dict[str, Any]:
+    return {code: metric_column(code) for code in codes}
+
+
+def count_column(label: str, help_text: str | None = None) -> Any:
+    return st.column_config.NumberColumn(label, help=help_text, format=INT_FORMAT)
+
+
+def time_column(label: str, help_text: str | None = None) -> Any:
+    """A local date-time (the frame already converted to Panama time)."""
+    return st.column_config.DatetimeColumn(label, help=help_text, format=DATETIME_FORMAT)
+
+
+def text_column(label: str, help_text: str | None = None) -> Any:
+    return st.column_config.TextColumn(label, help=help_text)

@@ -1,0 +1,344 @@
+"""Shaping of the ranking and entity frames for the dashboard (pure: no Streamlit, no I/O).
+
+The Ranking page (SPEC §4 item 2) shows the ranked entities with their change of position as an
+arrow, lists the entities below the minimum n separately (never silently dropped), groups peers by
+sector keeping the national position, and marks the signed-in enlace's own entity. The Entidad
+page (item 3) picks a default entity and needs to know whether an entity has any data at all.
+
+Input frames are the `cac311.analytics.ranking` frame (columns `metrics.publication.
+RANKING_COLUMNS`) and the `monthly_trend` / `monthly_table` frames; nothing is recomputed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+UP = "▲"
+DOWN = "▼"
+SAME = "="
+NEW = "nuevo"
+OWN_MARK = "★"
+
+# Columns the ranking table shows, in order (the ranking frame plus `cambio` and `su_entidad`).
+RANKED_VIEW_COLUMNS: tuple[str, ...] = (
+    "su_entidad",
+    "posicion",
+    "cambio",
+    "entidad_id",
+    "entidad",
+    "sector",
+    "indice_cumplimiento",
+    "score",
+    "n",
+    "vencidos_fin_mes",
+    "mediana_dias",
+    "p90_dias",
+)
+UNRANKED_VIEW_COLUMNS: tuple[str, ...] = (
+    "su_entidad",
+    "entidad_id",
+    "entidad",
+    "sector",
+    "n",
+    "indice_cumplimiento",
+    "score",
+    "vencidos_fin_mes",
+    "mediana_dias",
+    "p90_dias",
+)
+RANKING_EXPORT_COLUMNS: tuple[str, ...] = (
+    "periodo",
+    "modo_dias",
+    "posicion",
+    "posicion_anterior",
+    "cambio_posicion",
+    "entidad_id",
+    "entidad",
+    "sector",
+    "indice_cumplimiento",
+    "score",
+    "n",
+    "cerrados_en_plazo",
+    "cerrados",
+    "vencidos_fin_mes",
+    "mediana_dias",
+    "p90_dias",
+    "clasificada",
+)
+
+
+def change_text(
+    posicion: int | None, posicion_anterior: int | None, cambio_posicion: int | None
+) -> str | None:
+    """How the position moved against the previous month.
+
+    "▲n" (moved up n places), "▼n" (down), "=" (same place), "nuevo" (ranked now, not ranked the
+    previous month); None when the entity is not ranked this month.
+    """
+    if posicion is None:
+        return None
+    if posicion_anterior is None or cambio_posicion is None:
+        return NEW
+    if cambio_posicion > 0:
+        return f"{UP}{cambio_posicion}"
+    if cambio_posicion < 0:
+        return f"{DOWN}{-cambio_posicion}"
+    return SAME
+
+
+def change_sentence(change: str | None) -> str:
+    """A `change_text` in words (Spanish): "subió 2 lugares respecto al mes anterior", ...;
+    "" for None."""
+    if change == NEW:
+        return "no clasificó el mes anterior"
+    if change == SAME:
+        return "misma posición que el mes anterior"
+    if change and change[0] in (UP, DOWN):
+        places = int(change[1:])
+        verb = "subió" if change[0] == UP else "bajó"
+        return f"{verb} {places} {'lugar' if places == 1 else 'lugares'} respecto al mes anterior"
+    return ""
+
+
+def _with_view_columns(ranking: pl.DataFrame, own_entity: str | None) -> pl.DataFrame:
+    changes = [
+        change_text(p, a, c)
+        for p, a, c in zip(
+            ranking["posicion"].to_list(),
+            ranking["posicion_anterior"].to_list(),
+            ranking["cambio_posicion"].to_list(),
+            strict=True,
+        )
+    ]
+    own = pl.col("entidad_id") == pl.lit(own_entity, dtype=pl.String)
+    return ranking.with_columns(
+        pl.Series("cambio", changes, dtype=pl.String),
+        pl.when(own.fill_null(False))
+        .then(pl.lit(OWN_MARK))
+        .otherwise(pl.lit(""))
+        .alias("su_entidad"),
+    )
+
+
+def ranked_view(ranking: pl.DataFrame, own_entity: str | None = None) -> pl.DataFrame:
+    """The classified entities (posicion not null) by position: RANKED_VIEW_COLUMNS.
+
+    `cambio` is `change_text`; `su_entidad` is "★" on the row of `own_entity`, else "".
+    """
+    ranked = ranking.filter(pl.col("posicion").is_not_null()).sort("posicion")
+    return _with_view_columns(ranked, own_entity).select(RANKED_VIEW_COLUMNS)
+
+
+def unranked_view(ranking: pl.DataFrame, own_entity: str | None = None) -> pl.DataFrame:
+    """The entities with cases (n ≥ 1) but n below the minimum: UNRANKED_VIEW_COLUMNS,
+    largest n first, then entidad_id."""
+    unranked = ranking.filter(pl.col("posicion").is_null()).sort(
+        ["n", "entidad_id"], descending=[True, False]
+    )
+    return _with_view_columns(unranked, own_entity).select(UNRANKED_VIEW_COLUMNS)
+
+
+def sector_peers(ranking: pl.DataFrame, sector: str, own_entity: str | None = None) -> pl.DataFrame:
+    """The classified entities of one sector, ordered by their NATIONAL position (not
+    re-ranked within the sector): RANKED_VIEW_COLUMNS."""
+    return ranked_view(ranking.filter(pl.col("sector") == sector), own_entity)
+
+
+def sectors_present(ranking: pl.DataFrame) -> list[str]:
+    """The sectors with at least one classified entity, by their best national position."""
+    best = (
+        ranking.filter(pl.col("posicion").is_not_null() & pl.col("sector").is_not_null())
+        .group_by("sector")
+        .agg(pl.col("posicion").min().alias("mejor"))
+        .sort(["mejor", "sector"])
+    )
+    return [str(s) for s in best["sector"].to_list()]
+
+
+def ranking_export(ranking: pl.DataFrame, month: str, mode: str) -> pl.DataFrame:
+    """The ranking frame as a CSV-ready table: RANKING_EXPORT_COLUMNS, ranked first by position,
+    then the unranked by entidad_id; `periodo` = month, `modo_dias` = mode on every row."""
+    ordered = ranking.sort(["posicion", "entidad_id"], nulls_last=True)
+    return ordered.with_columns(
+        pl.lit(month, dtype=pl.String).alias("periodo"),
+        pl.lit(mode, dtype=pl.String).alias("modo_dias"),
+    ).select(RANKING_EXPORT_COLUMNS)
+
+
+@dataclass(frozen=True)
+class PositionSummary:
+    """Where one entity stands in the ranking of the month."""
+
+    entidad_id: str
+    in_table: bool  # False: no case evaluated this month (n = 0), so not in the ranking frame
+    posicion: int | None
+    clasificadas: int  # how many entities are ranked
+    cambio: str | None  # change_text
+    n: int
+    indice_cumplimiento: float | None
+    score: float | None
+
+
+def position_summary(ranking: pl.DataFrame, entity_id: str) -> PositionSummary:
+    """The position of `entity_id` in the ranking frame (not ranked / not present handled)."""
+    clasificadas = ranking.filter(pl.col("posicion").is_not_null()).height
+    rows = ranking.filter(pl.col("entidad_id") == entity_id)
+    if rows.is_empty():
+        return PositionSummary(entity_id, False, None, clasificadas, None, 0, None, None)
+    row = rows.row(0, named=True)
+    return PositionSummary(
+        entidad_id=entity_id,
+        in_table=True,
+        posicion=row["posicion"],
+        clasificadas=clasificadas,
+        cambio=change_text(row["posicion"], row["posicion_anterior"], row["cambio_posicion"]),
+        n=int(row["n"]),
+        indice_cumplimiento=row["indice_cumplimiento"],
+        score=row["score"],
+    )
+
+
+def national_rate(ranking: pl.DataFrame) -> float | None:
+    """100 × Σ cerrados_en_plazo / Σ n over the entities of the ranking frame (None when Σ n = 0).
+
+    Unrounded: the centre line of the funnel plot for exactly the entities plotted.
+    """
+    total = int(ranking["n"].sum()) if ranking.height else 0
+    if total == 0:
+        return None
+    return 100.0 * int(ranking["cerrados_en_plazo"].sum()) / total
+
+
+def funnel_n_max(ranking: pl.DataFrame, floor: int) -> int:
+    """How far the funnel limits extend: the largest n plus 10 %, at least `floor`."""
+    largest = int(ranking["n"].max() or 0) if ranking.height else 0  # type: ignore[arg-type]
+    return max(largest + largest // 10, floor, 1)
+
+
+def most_overdue_entity(table: pl.DataFrame) -> str | None:
+    """The entity with most vencidos_fin_mes in a per-entity frame (ties: smaller entidad_id);
+    None when no entity has vencidos. Rows with entidad_id TOTAL are ignored."""
+    rows = table.filter(
+        (pl.col("entidad_id") != "TOTAL") & (pl.col("vencidos_fin_mes").fill_null(0) > 0)
+    ).sort(["vencidos_fin_mes", "entidad_id"], descending=[True, False])
+    return None if rows.is_empty() else str(rows["entidad_id"][0])
+
+
+def entity_options(
+    entities: Sequence[tuple[str, str, str]], sectors: Sequence[str], own_entity: str | None
+) -> list[str]:
+    """The Entidad page's choices: the (code, name, sector) entities of the sidebar sector
+    filter (all when no sector is chosen or none matches), the enlace's own entity always
+    included (first when the sector filter left it out)."""
+    options = [code for code, _name, sector in entities if sector in sectors]
+    if not options:
+        options = [code for code, _name, _sector in entities]
+    if own_entity is not None and own_entity not in options:
+        options.insert(0, own_entity)
+    return options
+
+
+def default_entity(
+    options: list[str],
+    own_entity: str | None,
+    filtered_entities: tuple[str, ...],
+    most_overdue: str | None,
+) -> str:
+    """The Entidad page's default choice: the enlace's own entity, else the first entity of
+    the sidebar entity filter, else the entity with most vencidos, else the first option."""
+    for candidate in (own_entity, *filtered_entities, most_overdue):
+        if candidate is not None and candidate in options:
+            return candidate
+    if not options:
+        raise ValueError("no entity to choose from")
+    return options[0]
+
+
+@dataclass(frozen=True)
+class ActivitySpan:
+    """Whether an entity shows any activity in a trend window and in its last month."""
+
+    any_activity: bool  # any case received, closed or open at a month end in the window
+    month_activity: bool  # the same, in the last month of the window
+    first_month: str | None  # first month of the window with activity ("YYYY-MM")
+
+
+def activity_span(trend: pl.DataFrame, month: str) -> ActivitySpan:
+    """Read a monthly_trend frame (one group) for the Entidad page's empty states."""
+    active = trend.filter(
+        (pl.col("recibidos") > 0) | (pl.col("cerrados") > 0) | (pl.col("abiertos_fin_mes") > 0)
+    )
+    months = sorted(str(m) for m in active["periodo"].to_list())
+    return ActivitySpan(
+        any_activity=bool(months),
+        month_activity=month in months,
+        first_month=months[0] if months else None,
+    )
+
+
+def trim_before(trend: pl.DataFrame, first_month: str | None) -> pl.DataFrame:
+    """Drop the trend months before the first month with data ("YYYY-MM"): no data is not zero.
+
+    None keeps every row."""
+    if first_month is None:
+        return trend
+    return trend.filter(pl.col("periodo") >= first_month)
+
+
+def relabel(frame: pl.DataFrame, labels: Mapping[str, Mapping[str, str]]) -> pl.DataFrame:
+    """Replace the codes of some String columns by their display labels (unknown codes kept,
+    nulls shown as "(sin dato)"). `labels`: column → {code: label}."""
+    return frame.with_columns(
+        pl.col(column).replace(dict(mapping)).fill_null("(sin dato)").alias(column)
+        for column, mapping in labels.items()
+        if column in frame.columns
+    )
+
+
+def filter_case_list(
+    cases: pl.DataFrame,
+    case_types: Sequence[str] = (),
+    channels: Sequence[str] = (),
+    provinces: Sequence[str] = (),
+) -> pl.DataFrame:
+    """An open-case list (`metrics.aging.OPEN_CASES_SCHEMA`) narrowed to the sidebar's case
+    type, channel and province filters (an empty filter keeps every case); order kept."""
+    result = cases
+    for column, values in (
+        ("case_type", case_types),
+        ("channel", channels),
+        ("province", provinces),
+    ):
+        if values:
+            result = result.filter(pl.col(column).is_in(list(values)))
+    return result
+
+
+def kpi_value(deltas: pl.DataFrame, code: str) -> float | None:
+    """The month's value of one KPI in a kpi_deltas frame (None when absent or empty)."""
+    rows = deltas.filter(pl.col("kpi") == code)
+    if rows.is_empty():
+        return None
+    value = rows["valor"][0]
+    return None if value is None else float(value)
+
+
+@dataclass(frozen=True)
+class SlaFigures:
+    """The service SLA clock of one entity in the month (sla_clock row)."""
+
+    cerrados_con_sla: int
+    dentro_sla: int
+    pct_dentro_sla: float | None
+
+
+def sla_figures(sla: pl.DataFrame, entity_id: str) -> SlaFigures:
+    """The sla_clock row of `entity_id`; zeros and None when it closed no case with an SLA."""
+    rows = sla.filter(pl.col("entidad_id") == entity_id)
+    if rows.is_empty():
+        return SlaFigures(0, 0, None)
+    row = rows.row(0, named=True)
+    return SlaFigures(int(row["cerrados_con_sla"]), int(row["dentro_sla"]), row["pct_dentro_sla"])

@@ -1,0 +1,118 @@
+"""Table shapes of the admin pages (Calidad de datos, Importar): pure Polars, no I/O, no clock.
+
+The reason texts and kind labels are passed in (they live with the importer), so this module
+stays free of the application packages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import polars as pl
+
+from metrics.quality import QUARANTINE_REASONS_SCHEMA, quarantine_reasons
+
+REASON_TABLE_SCHEMA: dict[str, pl.DataType] = {
+    "reason": pl.String(),
+    "motivo": pl.String(),
+    "filas": pl.Int64(),
+}
+QUARANTINE_EXPORT_SCHEMA: dict[str, pl.DataType] = {
+    "linea": pl.Int64(),
+    "codigo": pl.String(),
+    "motivo": pl.String(),
+    "detalle": pl.String(),
+    "fila": pl.String(),
+}
+
+
+def _labelled(column: str, labels: Mapping[str, str]) -> pl.Expr:
+    """`column` replaced by its label; unknown codes pass through unchanged."""
+    return (
+        pl.col(column)
+        .cast(pl.String)
+        .replace_strict(
+            dict(labels), default=pl.col(column).cast(pl.String), return_dtype=pl.String
+        )
+    )
+
+
+def reason_counts(counts: Mapping[str, int]) -> pl.DataFrame:
+    """A reason → rows mapping (e.g. an import report's Counter) as `reason`, `filas`.
+
+    Output grain: one row per reason with rows > 0, most frequent first, then by code.
+    """
+    frame = pl.DataFrame(
+        {"reason": list(counts), "filas": [int(n) for n in counts.values()]},
+        schema=QUARANTINE_REASONS_SCHEMA,
+    )
+    return quarantine_reasons(frame.filter(pl.col("filas") > 0))
+
+
+def reason_table(counts: pl.DataFrame, texts: Mapping[str, str]) -> pl.DataFrame:
+    """Quarantined rows per reason with the reason's text: reason, motivo, filas.
+
+    Input grain: one row per reason (`reason`, `filas`, as `quarantine_reasons` returns).
+    Output grain: the same rows and order; `motivo` is the text of `reason` (the code itself
+    when `texts` does not know it).
+    """
+    return counts.select(
+        pl.col("reason").cast(pl.String),
+        _labelled("reason", texts).alias("motivo"),
+        pl.col("filas").cast(pl.Int64),
+    )
+
+
+def quarantine_export(rows: pl.DataFrame, texts: Mapping[str, str]) -> pl.DataFrame:
+    """The quarantined rows of one batch for download: linea, codigo, motivo, detalle, fila.
+
+    Input grain: one row per quarantined line (`line_number`, `reason`, `detail`, `raw_row`).
+    Output grain: the same rows, sorted by line number.
+    """
+    return rows.sort("line_number").select(
+        pl.col("line_number").cast(pl.Int64).alias("linea"),
+        pl.col("reason").cast(pl.String).alias("codigo"),
+        _labelled("reason", texts).alias("motivo"),
+        pl.col("detail").cast(pl.String).alias("detalle"),
+        pl.col("raw_row").cast(pl.String).alias("fila"),
+    )
+
+
+def with_labels(frame: pl.DataFrame, column: str, labels: Mapping[str, str]) -> pl.DataFrame:
+    """`frame` with the codes of `column` replaced by their labels (unknown codes kept)."""
+    return frame.with_columns(_labelled(column, labels).alias(column))
+
+
+def utc_to_local(frame: pl.DataFrame, columns: Sequence[str], timezone: str) -> pl.DataFrame:
+    """Naive-UTC datetime `columns` (as stored) as timezone-aware times in `timezone`."""
+    return frame.with_columns(
+        pl.col(c).dt.replace_time_zone("UTC").dt.convert_time_zone(timezone) for c in columns
+    )
+
+
+def filter_values(frame: pl.DataFrame, column: str, values: Sequence[str]) -> pl.DataFrame:
+    """The rows whose `column` is one of `values`; every row when `values` is empty."""
+    if not values:
+        return frame
+    return frame.filter(pl.col(column).is_in(list(values)))
+
+
+def value_counts(frame: pl.DataFrame, column: str) -> dict[str, int]:
+    """How many rows hold each value of `column` (nulls left out)."""
+    counted = frame.get_column(column).drop_nulls().value_counts()
+    return {str(v): int(n) for v, n in counted.iter_rows()}
+
+
+def same_minute_ranked(frame: pl.DataFrame) -> pl.DataFrame:
+    """Same-minute closures (`metrics.quality.SAME_MINUTE_SCHEMA`) with the highest share first,
+    then the most such closures, then by `entidad_id` (same rows and columns)."""
+    return frame.sort(
+        ["pct_mismo_minuto", "mismo_minuto", "entidad_id"],
+        descending=[True, True, False],
+        nulls_last=True,
+    )
+
+
+def entities_with_same_minute(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `same_minute_ranked` with at least one same-minute closure."""
+    return same_minute_ranked(frame).filter(pl.col("mismo_minuto") > 0)
