@@ -8,12 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,29 +20,13 @@ from playwright.sync_api import Browser, BrowserType, Page, expect
 from cac311.auth import users
 from cac311.auth.audit import audit_entries
 from cac311.db.engine import make_engine
+from tests.e2e.support import VIEWPORT, free_port, launch_chromium, start_streamlit
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 GATE_APP = Path(__file__).parent / "apps" / "gate_app.py"
 KNOWN = "conocida@aig.gob.pa"
 UNKNOWN = "intrusa@gmail.com"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -74,20 +53,6 @@ def database_url(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
     return url
 
 
-def wait_healthy(base_url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as resp:
-                if resp.read() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError("streamlit did not become healthy")
-
-
 @pytest.fixture(scope="module")
 def app_url(
     idp_url: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
@@ -107,53 +72,21 @@ def app_url(
         encoding="utf-8",
     )
     env = {**os.environ, "CAC311_GATE_TEST_URL": database_url, "HOME": str(workdir)}
-    log = (workdir / "streamlit.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(GATE_APP),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=workdir,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_healthy(base_url, proc)
-        yield base_url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with start_streamlit(
+        GATE_APP, cwd=workdir, log_path=workdir / "streamlit.log", env=env, port=port
+    ) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="module")
 def chromium(browser_type: BrowserType) -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    browser = browser_type.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    browser = launch_chromium(browser_type)
     yield browser
     browser.close()
 
 
 def sign_in_through_idp(browser: Browser, app_url: str, subject: str) -> Page:
-    page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    page = browser.new_context(viewport=VIEWPORT).new_page()
     page.goto(app_url)
     page.get_by_role("button", name="Ingresar").click()
     page.wait_for_url("**/oauth2/authorize**", timeout=30_000)
