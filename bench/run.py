@@ -72,19 +72,9 @@ from cac311.db.setup import prepare_database  # noqa: E402
 from cac311.filters import CaseFilters  # noqa: E402
 from cac311.ingest.demo import generate_demo  # noqa: E402
 from metrics.daycount import day_num  # noqa: E402
+from tests.e2e.support import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - one chromium launch recipe
 
 RESULTS_DIR = PROJECT / "bench" / "results"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGE_FILES = {
     "Resumen": "app.py",
     "Ranking": "pages/1_Ranking.py",

@@ -14,6 +14,7 @@ from cac311.ui.admin_views import (
     count_column,
     metric_column,
     metric_columns,
+    quarantine_row_columns,
     text_column,
     time_column,
 )
@@ -154,13 +155,7 @@ else:
         rows = quarantine_export(loaders.quarantine_rows(ctx.url, chosen), REASONS)
         st.dataframe(
             rows.head(200),
-            column_config={
-                "linea": st.column_config.NumberColumn("Línea", format="%d"),
-                "codigo": text_column("Código"),
-                "motivo": text_column("Motivo"),
-                "detalle": text_column("Detalle"),
-                "fila": text_column("Fila original", "Los valores leídos del archivo (JSON)."),
-            },
+            column_config=quarantine_row_columns(),
             hide_index=True,
             width="stretch",
             key="calidad_filas",

@@ -12,7 +12,7 @@ from cac311.ingest.importer import ImportReport
 from cac311.ingest.reasons import REASONS
 from cac311.ui import loaders
 from cac311.ui import upload as uploads
-from cac311.ui.admin_views import audit, count_column, text_column
+from cac311.ui.admin_views import audit, count_column, quarantine_row_columns, text_column
 from cac311.ui.format import datos_al_text, fmt_int
 from cac311.ui.guard import IMPORTAR, page_setup
 from metrics.quality_tables import reason_counts, reason_table
@@ -184,13 +184,7 @@ with slot.container():
         st.markdown("**Primeras filas rechazadas**")
         st.dataframe(
             checked.first_rejected(20),
-            column_config={
-                "linea": st.column_config.NumberColumn("Línea", format="%d"),
-                "motivo": text_column("Motivo"),
-                "codigo": text_column("Código"),
-                "detalle": text_column("Detalle"),
-                "fila": text_column("Fila original", "Los valores leídos del archivo (JSON)."),
-            },
+            column_config=quarantine_row_columns(),
             hide_index=True,
             width="stretch",
             key="importar_rechazadas",

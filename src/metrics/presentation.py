@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from metrics.publication import RANKING_COLUMNS
+
 UP = "▲"
 DOWN = "▼"
 SAME = "="
@@ -49,24 +51,13 @@ UNRANKED_VIEW_COLUMNS: tuple[str, ...] = (
     "mediana_dias",
     "p90_dias",
 )
+_LEADING = ("posicion", "posicion_anterior", "cambio_posicion")
+# The ranking CSV: period and mode, the position columns first, then RANKING_COLUMNS' order.
 RANKING_EXPORT_COLUMNS: tuple[str, ...] = (
     "periodo",
     "modo_dias",
-    "posicion",
-    "posicion_anterior",
-    "cambio_posicion",
-    "entidad_id",
-    "entidad",
-    "sector",
-    "indice_cumplimiento",
-    "score",
-    "n",
-    "cerrados_en_plazo",
-    "cerrados",
-    "vencidos_fin_mes",
-    "mediana_dias",
-    "p90_dias",
-    "clasificada",
+    *_LEADING,
+    *(c for c in RANKING_COLUMNS if c not in _LEADING),
 )
 
 

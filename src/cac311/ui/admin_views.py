@@ -80,3 +80,14 @@ def time_column(label: str, help_text: str | None = None) -> Any:
 
 def text_column(label: str, help_text: str | None = None) -> Any:
     return st.column_config.TextColumn(label, help=help_text)
+
+
+def quarantine_row_columns() -> dict[str, Any]:
+    """Column settings of a table of quarantined rows (Calidad de datos and the import preview)."""
+    return {
+        "linea": st.column_config.NumberColumn("Línea", format="%d"),
+        "codigo": text_column("Código"),
+        "motivo": text_column("Motivo"),
+        "detalle": text_column("Detalle"),
+        "fila": text_column("Fila original", "Los valores leídos del archivo (JSON)."),
+    }

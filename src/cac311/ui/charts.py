@@ -40,12 +40,23 @@ FONT = "Source Sans Pro, Arial, sans-serif"
 
 def _style(fig: go.Figure, title: str, *, height: int = 340) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        # Title on its own line at the top, the legend on the next one (left-aligned), so a
+        # long title in a half-width chart never runs under the legend.
+        title={
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": 8},
+            "font": {"size": 15},
+        },
         template="plotly_white",
         font={"family": FONT, "size": 12},
         height=height,
-        margin={"l": 10, "r": 10, "t": 48, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        margin={"l": 10, "r": 10, "t": 68, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
         separators=".,",
         hovermode="x unified",
     )
