@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 import polars as pl
 import pytest
 
 from metrics.deltas import KPIS, change, is_comparable, kpi_changes
-from metrics.funnel import funnel_limits
+from metrics.funnel import funnel_limits, funnel_n_values
 from metrics.months import add_months, last_day, month_label, month_range, parse_month
 
 
@@ -103,3 +104,16 @@ def test_month_helpers() -> None:
     assert last_day(202802) == date(2028, 2, 29)
     assert last_day(202612) == date(2026, 12, 31)
     assert month_range(202511, 202602) == [202511, 202512, 202601, 202602]
+
+
+def test_funnel_points_every_n_then_log_spaced() -> None:
+    assert funnel_n_values(0) == []
+    assert funnel_n_values(7) == [1, 2, 3, 4, 5, 6, 7]
+    large = funnel_n_values(250_000)
+    assert large[:1000] == list(range(1, 1001))
+    assert large[-1] == 250_000 and large == sorted(set(large))
+    assert len(large) < 1_500
+    gaps = [b / a for a, b in pairwise(large[1000:])]
+    assert max(gaps) < 1.02  # still a smooth curve
+    limits = funnel_limits(62.3, 250_000)
+    assert limits["n"].to_list() == large
