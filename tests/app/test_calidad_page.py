@@ -12,9 +12,11 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from cac311 import analytics_ops
+from cac311.auth import users
 from cac311.auth.audit import audit_entries
 from cac311.config import Settings
 from cac311.db.engine import make_engine
+from cac311.db.setup import prepare_database
 from cac311.ingest.importer import import_bytes
 from metrics.quality_tables import entities_with_same_minute
 from tests.app.conftest import (
@@ -25,6 +27,7 @@ from tests.app.conftest import (
     elements_of,
     texts,
 )
+from tests.auth.helpers import PASSWORD
 
 PAGE = "pages/6_Calidad_de_datos.py"
 BAD_CASES = (
@@ -170,3 +173,32 @@ def test_quarantine_by_reason_rows_download_and_audit_log(
     shown = _frame(at, "bitacora")
     assert shown["action"].to_list() == ["Descarga"]
     assert "cuarentena lote=" in shown["detail"].iloc[0]
+
+
+def test_calidad_opens_when_imports_brought_no_valid_case(
+    tmp_path: Path, open_signed_in: PageRunner
+) -> None:
+    """Every case of the only import was rejected: the other pages say "no cases yet, see
+    Calidad de datos", so that page must open and show the batch and its quarantined rows."""
+    url = f"sqlite:///{tmp_path / 'sin_casos.sqlite'}"
+    engine = make_engine(url)
+    prepare_database(engine, Settings())
+    entities = b"entity_id,name,sector\nMINSA,Ministerio de Salud,ministerio\n"
+    bad_cases = (
+        b"case_id,entity_id,case_type,created_at\n"
+        b"311-1,NOEXISTE,queja,2026-10-01T08:00:00\n"
+        b"311-2,MINSA,chisme,2026-10-02T08:00:00\n"
+    )
+    import_bytes(engine, Settings(), "entities", entities, "entidades.csv")
+    report = import_bytes(engine, Settings(), "cases", bad_cases, "casos.csv")
+    assert report.quarantined == 2
+    users.add_user(engine, "admin@aig.gob.pa", "admin", None, PASSWORD)
+    engine.dispose()
+
+    at = open_signed_in(PAGE, email="admin@aig.gob.pa", url=url)
+    assert not at.exception, texts(at.exception)
+    assert any("aún no tiene casos" in text for text in texts(at.info))
+    batches = _frame(at, "lotes")
+    assert len(batches) == 2 and not batches["is_demo"].any()
+    reasons = [f.value for f in at.dataframe if "filas" in f.value.columns]
+    assert reasons and int(reasons[0]["filas"].sum()) == 2
