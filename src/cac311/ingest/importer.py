@@ -3,7 +3,11 @@
 One import is one transaction: the batch record, the accepted rows (upserted by id) and the
 quarantined rows commit together, or nothing changes. The file is streamed in batches: each
 batch is mapped (profile), validated, its accepted rows bulk-copied into a staging table and its
-rejected rows into `quarantine`; at the end one set-based upsert applies the staging table.
+rejected rows into `quarantine`; at the end one set-based upsert applies the staging table. A
+large first load on PostgreSQL (empty target table) copies the accepted rows straight into the
+target instead, with its indexes, primary key and foreign keys rebuilt at the end
+(`upsert.begin_direct_load`): same rows, same counts. On PostgreSQL each batch's COPY runs while
+the next batch is validated (`_BatchWriter`).
 `preview_import` runs exactly the same path and rolls back, so the upload page shows the real
 counts without changing anything.
 """
@@ -15,6 +19,8 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,7 +48,13 @@ from cac311.ingest.mapping import (
 )
 from cac311.ingest.readers import TableSource, open_table
 from cac311.ingest.reasons import reason_text
-from cac311.ingest.upsert import create_staging, drop_staging, upsert
+from cac311.ingest.upsert import (
+    begin_direct_load,
+    create_staging,
+    drop_staging,
+    rebuild_secondary,
+    upsert,
+)
 from cac311.ingest.validate import (
     ValidationContext,
     accepted_rows,
@@ -176,6 +188,49 @@ def _finish_batch(conn: Connection, report: ImportReport) -> None:
     )
 
 
+class _BatchWriter:
+    """COPYs each batch's rows while the next batch is read and validated (PostgreSQL).
+
+    One worker thread and at most one batch in flight, so memory stays bounded (two batches).
+    The connection is used by one thread at a time: `submit` and `wait` first wait for the
+    in-flight COPY, and the caller calls `wait` before any other statement. Polars and psycopg
+    release the GIL, so parsing the next batch overlaps the server's work on this one. On
+    SQLite the rows are written inline.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._pool: ThreadPoolExecutor | None = None
+        if conn.dialect.name == "postgresql":
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cac311-copy")
+        self._pending: Future[None] | None = None
+
+    def _write(self, parts: list[tuple[str, pl.DataFrame]]) -> None:
+        for table, frame in parts:
+            copy_into(self._conn, table, frame)
+
+    def submit(self, parts: list[tuple[str, pl.DataFrame]]) -> None:
+        if self._pool is None:
+            self._write(parts)
+            return
+        self.wait()
+        self._pending = self._pool.submit(self._write, parts)
+
+    def wait(self) -> None:
+        """Wait for the in-flight COPY; raise its error if it failed."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        """Let any in-flight COPY end (its error, if any, is the caller's to have raised)."""
+        if self._pending is not None:
+            wait_futures([self._pending])
+            self._pending = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+
+
 def _known_entities(conn: Connection, spec: KindSpec) -> pl.Series | None:
     if spec.kind == "entities":
         return None
@@ -202,9 +257,17 @@ def _run(
         calendar=calendar_frame(settings.extra_days_off),
         known_entities=_known_entities(conn, spec),
     )
+    if conn.dialect.name == "postgresql":
+        # Durability trade-off, not consistency: after a server crash only this last commit may
+        # be lost (the import is then simply not there, all or nothing); the commit returns
+        # without waiting for the WAL flush.
+        conn.execute(sa.text("set local synchronous_commit = off"))
     report.batch_id = _start_batch(conn, report, source.sha256, imported_by)
     batch_id = pl.lit(report.batch_id, dtype=pl.Int32).alias("batch_id")
-    create_staging(conn, spec)
+    direct = begin_direct_load(conn, spec, source.estimated_rows)
+    target = spec.table if direct is not None else f"tmp_import_{spec.table}"
+    if direct is None:
+        create_staging(conn, spec)
     present = set(plan.used) | set(plan.profile.defaults)
     raw_json = raw_row_json(source.header, plan.used)
     seen = pl.Series("__key", [], dtype=pl.String)
@@ -215,32 +278,40 @@ def _run(
         file=sys.stderr,
         disable=not progress or source.estimated_rows < PROGRESS_MIN_ROWS,
     )
-    with bar:
-        for raw in source.frames(sorted(set(plan.used.values()))):
-            frame = raw.with_columns(canonical_exprs(spec, plan.profile, plan.used))
-            marked = mark_reasons(parse_timestamps(frame, ctx), ctx, seen)
-            seen = pl.concat([seen, marked.get_column("__key").drop_nulls()])
-            good = marked.filter(pl.col("__reason").is_null())
-            bad = marked.filter(pl.col("__reason").is_not_null())
-            copy_into(
-                conn, f"tmp_import_{spec.table}", accepted_rows(good, ctx).with_columns(batch_id)
-            )
-            rejected = quarantined_rows(bad, raw_json)
-            copy_into(conn, "quarantine", rejected.with_columns(batch_id))
-            report.rows_read += marked.height
-            report.quarantined += rejected.height
-            report.reasons.update(rejected.get_column("reason").to_list())
-            room = SAMPLE_ROWS - len(report.rejected_sample)
-            if room > 0:
-                report.rejected_sample.extend(rejected.head(room).to_dicts())
-            bar.update(marked.height)
-    counts = upsert(conn, spec, present)
-    drop_staging(conn, spec)
-    report.inserted, report.updated, report.unchanged = (
-        counts.inserted,
-        counts.updated,
-        counts.unchanged,
-    )
+    writer = _BatchWriter(conn)
+    try:
+        with bar:
+            for raw in source.frames(sorted(set(plan.used.values()))):
+                frame = raw.with_columns(canonical_exprs(spec, plan.profile, plan.used))
+                marked = mark_reasons(parse_timestamps(frame, ctx), ctx, seen)
+                seen = pl.concat([seen, marked.get_column("__key").drop_nulls()])
+                good = marked.filter(pl.col("__reason").is_null())
+                bad = marked.filter(pl.col("__reason").is_not_null())
+                accepted = accepted_rows(good, ctx).with_columns(batch_id)
+                rejected = quarantined_rows(bad, raw_json)
+                writer.submit([(target, accepted), ("quarantine", rejected.with_columns(batch_id))])
+                if direct is not None:
+                    report.inserted += accepted.height
+                report.rows_read += marked.height
+                report.quarantined += rejected.height
+                report.reasons.update(rejected.get_column("reason").to_list())
+                room = SAMPLE_ROWS - len(report.rejected_sample)
+                if room > 0:
+                    report.rejected_sample.extend(rejected.head(room).to_dicts())
+                bar.update(marked.height)
+        writer.wait()
+    finally:
+        writer.close()
+    if direct is not None:
+        rebuild_secondary(conn, spec, direct)
+    else:
+        counts = upsert(conn, spec, present)
+        drop_staging(conn, spec)
+        report.inserted, report.updated, report.unchanged = (
+            counts.inserted,
+            counts.updated,
+            counts.unchanged,
+        )
     _finish_batch(conn, report)
 
 

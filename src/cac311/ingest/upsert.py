@@ -6,6 +6,9 @@ The accepted rows of an import are bulk-copied (`copy_into`) into a temporary st
 file's duplicate ids were quarantined). `is distinct from` compares nulls safely on PostgreSQL
 and on SQLite >= 3.39; `update ... from` needs SQLite >= 3.33. Identifiers come only from
 `kinds.SPECS` and the catalog (never from the file); values never appear in SQL text.
+
+A large first load into an empty table on PostgreSQL skips the staging table altogether: see
+`begin_direct_load`.
 """
 
 from __future__ import annotations
@@ -182,6 +185,84 @@ def _secondary_structures(
     return [(n, d) for n, d in indexes], [(n, d) for n, d in foreign_keys]
 
 
+@dataclass(frozen=True)
+class Dropped:
+    """Structures dropped for a bulk load, to rebuild at its end: secondary indexes, foreign
+    keys and, on the direct path, the primary key (name and definition from the catalog)."""
+
+    indexes: list[tuple[str, str]]
+    foreign_keys: list[tuple[str, str]]
+    primary_key: tuple[str, str] | None = None
+
+
+def drop_secondary(conn: Connection, spec: KindSpec) -> Dropped:
+    """Drop the table's non-unique indexes and foreign keys (PostgreSQL; same transaction)."""
+    quote = conn.dialect.identifier_preparer.quote
+    indexes, foreign_keys = _secondary_structures(conn, spec.table)
+    conn.execute(sa.text("set local maintenance_work_mem = '256MB'"))
+    for name, _ in foreign_keys:
+        conn.execute(sa.text(f"alter table {spec.table} drop constraint {quote(name)}"))
+    for name, _ in indexes:
+        conn.execute(sa.text(f"drop index {quote(name)}"))
+    return Dropped(indexes, foreign_keys)
+
+
+def rebuild_secondary(conn: Connection, spec: KindSpec, dropped: Dropped) -> None:
+    """Recreate what `drop_secondary` dropped; the foreign keys re-validate every row."""
+    quote = conn.dialect.identifier_preparer.quote
+    if dropped.primary_key is not None:
+        name, ddl = dropped.primary_key
+        conn.execute(sa.text(f"alter table {spec.table} add constraint {quote(name)} {ddl}"))
+    for _, ddl in dropped.indexes:
+        conn.execute(sa.text(ddl))
+    for name, ddl in dropped.foreign_keys:
+        conn.execute(sa.text(f"alter table {spec.table} add constraint {quote(name)} {ddl}"))
+
+
+DIRECT_MIN_ROWS = 100_000
+
+
+def begin_direct_load(conn: Connection, spec: KindSpec, expected_rows: int) -> Dropped | None:
+    """Prepare a large first load to COPY straight into the (empty) target table.
+
+    PostgreSQL only, at least `DIRECT_MIN_ROWS` expected rows, and the target table empty
+    while this transaction holds its `share row exclusive` lock (so it stays empty for anyone
+    else until commit). Then every accepted row is new: no staging table and no
+    `insert ... select` are needed, and the counts are inserted = accepted, nothing updated or
+    unchanged, exactly as the staging path would report. The file's duplicate keys are
+    quarantined before any COPY. The secondary indexes, the foreign keys and the primary key
+    are dropped here and rebuilt by `rebuild_secondary` at the end (a duplicate key would make
+    that rebuild fail, rolling the whole import back).
+    Returns None when the ordinary staging path must be used.
+    """
+    if conn.dialect.name != "postgresql" or expected_rows < DIRECT_MIN_ROWS:
+        return None
+    conn.execute(sa.text(f"lock table {spec.table} in share row exclusive mode"))
+    occupied = conn.execute(
+        sa.text(f"select exists (select 1 from {spec.table})")  # noqa: S608 - fixed identifier
+    ).scalar_one()
+    if occupied:
+        return None
+    dropped = drop_secondary(conn, spec)
+    # The primary key goes too (unless a foreign key needs it): checking each copied key
+    # against the index, dead entries of deleted rows included, costs more than one build at
+    # the end, which also re-checks uniqueness (the file's duplicates are already quarantined).
+    key = conn.execute(
+        sa.text(
+            "select conname, pg_get_constraintdef(oid) from pg_constraint"
+            " where conrelid = to_regclass(:t) and contype = 'p' and not exists ("
+            "select 1 from pg_constraint as f where f.contype = 'f'"
+            " and f.confrelid = to_regclass(:t))"
+        ),
+        {"t": spec.table},
+    ).first()
+    if key is None:
+        return dropped
+    quote = conn.dialect.identifier_preparer.quote
+    conn.execute(sa.text(f"alter table {spec.table} drop constraint {quote(key[0])}"))
+    return Dropped(dropped.indexes, dropped.foreign_keys, (str(key[0]), str(key[1])))
+
+
 def upsert(conn: Connection, spec: KindSpec, present: set[str]) -> ChangeCounts:
     """Apply the staging table: update changed rows, insert new ones, count both.
 
@@ -195,18 +276,9 @@ def upsert(conn: Connection, spec: KindSpec, present: set[str]) -> ChangeCounts:
     total, new = _count_new(conn, spec)
     updated = _update_changed(conn, spec, present) if total > new else 0
     if new and _bulk_mode(conn, spec, new):
-        quote = conn.dialect.identifier_preparer.quote
-        indexes, foreign_keys = _secondary_structures(conn, spec.table)
-        conn.execute(sa.text("set local maintenance_work_mem = '256MB'"))
-        for name, _ in foreign_keys:
-            conn.execute(sa.text(f"alter table {spec.table} drop constraint {quote(name)}"))
-        for name, _ in indexes:
-            conn.execute(sa.text(f"drop index {quote(name)}"))
+        dropped = drop_secondary(conn, spec)
         insert_new(conn, spec)
-        for _, ddl in indexes:
-            conn.execute(sa.text(ddl))
-        for name, ddl in foreign_keys:
-            conn.execute(sa.text(f"alter table {spec.table} add constraint {quote(name)} {ddl}"))
+        rebuild_secondary(conn, spec, dropped)
     elif new:
         insert_new(conn, spec)
     return ChangeCounts(inserted=new, updated=updated, unchanged=total - new - updated)
