@@ -20,23 +20,6 @@ from sqlalchemy.engine import Connection
 
 from cac311.ingest.kinds import KindSpec
 
-COMPARED: dict[str, tuple[str, ...]] = {
-    "entities": ("name", "sector", "active"),
-    "cases": (
-        "entity_id",
-        "case_type",
-        "category",
-        "channel",
-        "province",
-        "district",
-        "status",
-        "sla_days",
-        "created_at",
-        "closed_at",
-    ),
-    "reviews": (),
-    "releases": ("entity_id", "title", "received_at", "published_at"),
-}
 ALWAYS_PRESENT = frozenset({"status"})
 
 
@@ -51,32 +34,38 @@ def staging_table(spec: KindSpec) -> str:
     return f"tmp_import_{spec.table}"
 
 
+STORED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "entities": ("entity_id", "name", "sector", "active"),
+    "cases": (
+        "case_id",
+        "entity_id",
+        "case_type",
+        "category",
+        "channel",
+        "province",
+        "district",
+        "status",
+        "sla_days",
+        "created_at",
+        "closed_at",
+    ),
+    "reviews": ("entity_id", "item", "reviewed_at"),
+    "releases": ("release_id", "entity_id", "title", "received_at", "published_at"),
+}
+
+
 def table_columns(spec: KindSpec) -> tuple[str, ...]:
     """Columns written to the target table (and to the staging table)."""
-    base = {
-        "entities": ("entity_id", "name", "sector", "active"),
-        "cases": (
-            "case_id",
-            "entity_id",
-            "case_type",
-            "category",
-            "channel",
-            "province",
-            "district",
-            "status",
-            "sla_days",
-            "created_at",
-            "closed_at",
-        ),
-        "reviews": ("entity_id", "item", "reviewed_at"),
-        "releases": ("release_id", "entity_id", "title", "received_at", "published_at"),
-    }[spec.kind]
-    return (*base, *spec.derived, "batch_id")
+    return (*STORED_COLUMNS[spec.kind], *spec.derived, "batch_id")
 
 
 def compared_columns(spec: KindSpec, present: set[str]) -> tuple[str, ...]:
-    """Stored columns an existing row is compared on: those the file provides."""
-    return tuple(c for c in COMPARED[spec.kind] if c in present or c in ALWAYS_PRESENT)
+    """Stored columns an existing row is compared on: the non-key ones the file provides."""
+    return tuple(
+        c
+        for c in STORED_COLUMNS[spec.kind]
+        if c not in spec.key and (c in present or c in ALWAYS_PRESENT)
+    )
 
 
 def create_staging(conn: Connection, spec: KindSpec) -> None:
