@@ -39,24 +39,24 @@ AUDIT_LIMIT = 500
 
 # --- data dates ------------------------------------------------------------------------------
 st.subheader("Fechas de los datos")
-first_created, last_created, last_closed = loaders.case_date_range(ctx.url)
-dates = st.columns(4)
-dates[0].metric("Datos al", fmt_date(ctx.facts.datos_al), help=definition("datos_al"), border=True)
-dates[1].metric(
+span = loaders.data_dates(ctx.url)
+cards = st.columns(4)
+cards[0].metric("Datos al", fmt_date(ctx.facts.datos_al), help=definition("datos_al"), border=True)
+cards[1].metric(
     "Primer caso creado",
-    fmt_date(first_created),
+    fmt_date(span.first_created_on),
     help="Fecha local de creación más antigua de la base de datos.",
     border=True,
 )
-dates[2].metric(
+cards[2].metric(
     "Último caso creado",
-    fmt_date(last_created),
+    fmt_date(span.last_created_on),
     help="Fecha local de creación más reciente.",
     border=True,
 )
-dates[3].metric(
+cards[3].metric(
     "Último cierre",
-    fmt_date(last_closed),
+    fmt_date(span.last_closed_on),
     help="Fecha local de cierre más reciente.",
     border=True,
 )

@@ -9,6 +9,7 @@ frames into the figures of SPEC §3.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -53,8 +54,10 @@ __all__ = [
     "TOTAL_ID",
     "TOTAL_NAME",
     "TREND_COLUMNS",
+    "DataDates",
     "available_months",
     "data_as_of",
+    "data_dates",
     "funnel_limits",
     "kpi_deltas",
     "month_bounds",
@@ -105,16 +108,40 @@ _OPEN_SCHEMA = {
 # --- months and data cutoff ----------------------------------------------------------------
 
 
-def _date_range(engine: Engine) -> tuple[date | None, date | None]:
-    """(first local created_on, datos_al) over every case, anulado included."""
+@dataclass(frozen=True)
+class DataDates:
+    """The data's local dates over every case, anulado included (one query)."""
+
+    first_created_on: date | None
+    last_created_on: date | None
+    last_closed_on: date | None
+
+    @property
+    def datos_al(self) -> date | None:
+        """SPEC datos_al: the latest local date of any created_at or closed_at."""
+        last = [d for d in (self.last_created_on, self.last_closed_on) if d is not None]
+        return max(last) if last else None
+
+    @property
+    def months(self) -> list[str]:
+        """Months from the first month with data to the month of datos_al, ascending."""
+        datos_al = self.datos_al
+        if self.first_created_on is None or datos_al is None:
+            return []
+        return [
+            month_label(m) for m in month_range(month_of(self.first_created_on), month_of(datos_al))
+        ]
+
+
+def data_dates(engine: Engine) -> DataDates:
+    """First and last local creation date and last local closing date (None when empty)."""
     row = run_query(engine, "cases__date_range", {}, _DATE_RANGE_SCHEMA).row(0, named=True)
-    last = [d for d in (row["last_created_on"], row["last_closed_on"]) if d is not None]
-    return row["first_created_on"], (max(last) if last else None)
+    return DataDates(row["first_created_on"], row["last_created_on"], row["last_closed_on"])
 
 
 def data_as_of(engine: Engine) -> date | None:
     """SPEC datos_al: the latest local date of any created_at or closed_at (None when empty)."""
-    return _date_range(engine)[1]
+    return data_dates(engine).datos_al
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -130,10 +157,7 @@ def month_is_complete(month: str, datos_al: date | None) -> bool:
 
 def available_months(engine: Engine) -> list[str]:
     """Months from the first month with data to the month of datos_al, ascending."""
-    first, datos_al = _date_range(engine)
-    if first is None or datos_al is None:
-        return []
-    return [month_label(m) for m in month_range(month_of(first), month_of(datos_al))]
+    return data_dates(engine).months
 
 
 # --- aggregates from the database -------------------------------------------------------------
@@ -411,7 +435,8 @@ def trend_and_deltas(
     aggregates: the Resumen page shows both, and the 13-month aggregates are its costliest
     queries (docs/benchmarks.md), so computing them once halves its cold time."""
     value, day_mode = month_arg(month), mode_arg(mode)
-    first, datos_al = _date_range(engine)
+    dates = data_dates(engine)
+    first, datos_al = dates.first_created_on, dates.datos_al
     figures = _trend_figures(
         engine,
         settings,

@@ -128,13 +128,14 @@ def _day_mode(mode: str) -> DayMode:
 def _checked_month(engine: Engine, month: str, allow_partial: bool) -> tuple[date, bool]:
     """(datos_al, partial) for an exportable month; UserError (one Spanish line) otherwise."""
     analytics.month_bounds(month)  # UserError on a malformed month
-    datos_al = analytics.data_as_of(engine)
+    dates = analytics.data_dates(engine)
+    datos_al = dates.datos_al
     if datos_al is None:
         raise UserError(
             "La base de datos no tiene casos: importe datos (cac311 import) o genere datos de "
             "demostración (cac311 demo) antes de exportar."
         )
-    months = analytics.available_months(engine)
+    months = dates.months
     if month not in months:
         raise UserError(
             f"No hay datos del mes {month}: los datos disponibles van de {months[0]} a "

@@ -85,9 +85,10 @@ def schema_ready(url: str) -> bool:
 def database_facts(url: str) -> DatabaseFacts:
     engine = read_engine(url)
     batches = analytics_ops.import_batches(engine)
+    dates = analytics.data_dates(engine)
     return DatabaseFacts(
-        datos_al=analytics.data_as_of(engine),
-        months=tuple(analytics.available_months(engine)),
+        datos_al=dates.datos_al,
+        months=tuple(dates.months),
         is_demo=bool(batches.height and batches["is_demo"].any()),
         has_batches=batches.height > 0,
     )
@@ -272,16 +273,6 @@ def publication_bundle(url: str, month: str, mode: str, allow_partial: bool) -> 
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def case_date_range(url: str) -> tuple[date | None, date | None, date | None]:
-    """(first local creation date, last local creation date, last local closing date)."""
-    row = run_query(
-        read_engine(url),
-        "cases__date_range",
-        {},
-        {
-            "first_created_on": pl.Date(),
-            "last_created_on": pl.Date(),
-            "last_closed_on": pl.Date(),
-        },
-    ).row(0, named=True)
-    return row["first_created_on"], row["last_created_on"], row["last_closed_on"]
+def data_dates(url: str) -> analytics.DataDates:
+    """First/last local creation date and last local closing date (Calidad de datos)."""
+    return analytics.data_dates(read_engine(url))
