@@ -31,19 +31,21 @@ def funnel_n_values(n_max: int) -> list[int]:
     return sorted(values)
 
 
-def funnel_limits(rate: float, n_max: int, z: float = 1.96) -> pl.DataFrame:
+def funnel_limits_at(rate: float, n_values: list[int], z: float = 1.96) -> pl.DataFrame:
     """Columns n (Int64), limite_inferior, limite_superior (Float64, percent); one row per n of
-    `funnel_n_values(n_max)`.
-
-    `rate` is a percentage (0..100), like `indice_cumplimiento`.
-    """
+    `n_values` (in that order). `rate` is a percentage (0..100), like `indice_cumplimiento`."""
     if not 0 <= rate <= 100:
         raise ValueError(f"rate must be a percentage in 0..100, got {rate}")
     p = rate / 100.0
-    n = pl.Series("n", funnel_n_values(n_max), dtype=pl.Int64)
+    n = pl.Series("n", n_values, dtype=pl.Int64)
     margin = z * (p * (1 - p) / pl.col("n").cast(pl.Float64)).sqrt()
     return pl.DataFrame(n).select(
         pl.col("n"),
         (100 * (p - margin)).clip(0.0, 100.0).alias("limite_inferior"),
         (100 * (p + margin)).clip(0.0, 100.0).alias("limite_superior"),
     )
+
+
+def funnel_limits(rate: float, n_max: int, z: float = 1.96) -> pl.DataFrame:
+    """The funnel's curve: `funnel_limits_at` for every n of `funnel_n_values(n_max)`."""
+    return funnel_limits_at(rate, funnel_n_values(n_max), z)

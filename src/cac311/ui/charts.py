@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from cac311.ui.format import IMMATURE_MARK, PARTIAL_MARK, fmt_date, metric_label
+from metrics.funnel import funnel_limits_at
 
 EN_PLAZO = "#1b7f5b"
 FUERA_DE_PLAZO = "#e09b16"
@@ -202,7 +203,10 @@ def funnel_plot(
     points outside the funnel differ from the national rate by more than chance.
     """
     data = ranking.filter((pl.col("n") > 0) & pl.col("indice_cumplimiento").is_not_null())
-    joined = data.join(limits, on="n", how="left")
+    # Each entity is judged against the limits at its own n (the curve's points are sparse
+    # above n = 1,000, see metrics.funnel.funnel_n_values).
+    own_limits = funnel_limits_at(national_rate, sorted(set(data["n"].to_list())))
+    joined = data.join(own_limits, on="n", how="left")
     colours = [
         EN_PLAZO if v > hi else VENCIDO if v < lo else PRIMARY
         for v, lo, hi in zip(
@@ -237,7 +241,7 @@ def funnel_plot(
     fig.add_hline(
         y=national_rate,
         line={"color": SECONDARY, "width": 1},
-        annotation_text=f"Tasa nacional {national_rate:.1f} %",
+        annotation_text=f"Tasa de referencia {national_rate:.1f} %",
         annotation_position="bottom right",
     )
     fig.add_trace(
