@@ -110,11 +110,6 @@ def entity_rows(table: pl.DataFrame) -> pl.DataFrame:
     return table.filter(pl.col("entidad_id") != TOTAL_ID)
 
 
-def national_row(table: pl.DataFrame) -> pl.DataFrame:
-    """The national row (`entidad_id` = TOTAL) of a publication table."""
-    return table.filter(pl.col("entidad_id") == TOTAL_ID)
-
-
 def ranking_table(
     current: pl.DataFrame,
     previous: pl.DataFrame,

@@ -25,7 +25,6 @@ from cac311.filters import CaseFilters
 from cac311.ui import bootstrap
 
 TTL_SECONDS = 600
-_NO_FILTERS = CaseFilters()
 
 
 @dataclass(frozen=True)
