@@ -15,6 +15,7 @@ from cac311.ui.admin_views import (
     metric_column,
     metric_columns,
     quarantine_row_columns,
+    reasons_table,
     text_column,
     time_column,
 )
@@ -137,18 +138,7 @@ else:
     with left:
         plot(charts_quality.quarantine_bars(reasons), key="calidad_cuarentena")
     with right:
-        st.dataframe(
-            reasons,
-            column_config={
-                "reason": text_column("Código", "Código estable del motivo."),
-                "motivo": text_column("Motivo"),
-                "filas": count_column("Filas"),
-            },
-            column_order=["motivo", "filas", "reason"],
-            hide_index=True,
-            width="stretch",
-            key="calidad_motivos",
-        )
+        reasons_table(reasons, key="calidad_motivos")
     if chosen is None:
         st.caption("Elija un lote para ver y descargar sus filas en cuarentena.")
     else:

@@ -12,7 +12,11 @@ from cac311.ingest.importer import ImportReport
 from cac311.ingest.reasons import REASONS
 from cac311.ui import loaders
 from cac311.ui import upload as uploads
-from cac311.ui.admin_views import audit, count_column, quarantine_row_columns, text_column
+from cac311.ui.admin_views import (
+    audit,
+    quarantine_row_columns,
+    reasons_table,
+)
 from cac311.ui.format import datos_al_text, fmt_int
 from cac311.ui.guard import IMPORTAR, page_setup
 from metrics.quality_tables import reason_counts, reason_table
@@ -32,19 +36,7 @@ st.caption(
 
 
 def _reasons(report: ImportReport, key: str) -> None:
-    table = reason_table(reason_counts(report.reasons), REASONS)
-    st.dataframe(
-        table,
-        column_config={
-            "reason": text_column("Código", "Código estable del motivo."),
-            "motivo": text_column("Motivo"),
-            "filas": count_column("Filas"),
-        },
-        column_order=["motivo", "filas", "reason"],
-        hide_index=True,
-        width="stretch",
-        key=key,
-    )
+    reasons_table(reason_table(reason_counts(report.reasons), REASONS), key=key)
 
 
 def _counts(report: ImportReport, *, preview: bool) -> None:

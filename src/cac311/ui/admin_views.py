@@ -91,3 +91,19 @@ def quarantine_row_columns() -> dict[str, Any]:
         "detalle": text_column("Detalle"),
         "fila": text_column("Fila original", "Los valores leídos del archivo (JSON)."),
     }
+
+
+def reasons_table(reasons: pl.DataFrame, key: str) -> None:
+    """Quarantined rows per reason (`metrics.quality_tables.reason_table`): reason, rows, code."""
+    st.dataframe(
+        reasons,
+        column_config={
+            "reason": text_column("Código", "Código estable del motivo."),
+            "motivo": text_column("Motivo"),
+            "filas": count_column("Filas"),
+        },
+        column_order=["motivo", "filas", "reason"],
+        hide_index=True,
+        width="stretch",
+        key=key,
+    )
