@@ -6,8 +6,11 @@ batch is mapped (profile), validated, its accepted rows bulk-copied into a stagi
 rejected rows into `quarantine`; at the end one set-based upsert applies the staging table. A
 large first load on PostgreSQL (empty target table) copies the accepted rows straight into the
 target instead, with its indexes, primary key and foreign keys rebuilt at the end
-(`upsert.begin_direct_load`): same rows, same counts. On PostgreSQL each batch's COPY runs while
-the next batch is validated (`_BatchWriter`).
+(`upsert.begin_direct_load`): same rows, same counts. Batches are validated two at a time in
+worker threads (`_check_batch`, pure Polars) and then taken in file order, where the ids
+repeated from earlier batches are marked (`_with_earlier_keys`), so every row gets the reason
+one pass over the whole file would give it. On PostgreSQL each batch's COPY runs while the next
+batches are validated (`_BatchWriter`); memory holds at most four batches.
 `preview_import` runs exactly the same path and rolls back, so the upload page shows the real
 counts without changing anything.
 """
@@ -17,7 +20,7 @@ from __future__ import annotations
 import getpass
 import sys
 import tempfile
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
@@ -65,6 +68,7 @@ from cac311.ingest.validate import (
 from metrics.daycount import calendar_frame
 
 BATCH_ROWS = 100_000
+VALIDATION_WORKERS = 2
 PROGRESS_MIN_ROWS = 20_000
 SAMPLE_ROWS = 200
 
@@ -191,7 +195,7 @@ def _finish_batch(conn: Connection, report: ImportReport) -> None:
 class _BatchWriter:
     """COPYs each batch's rows while the next batch is read and validated (PostgreSQL).
 
-    One worker thread and at most one batch in flight, so memory stays bounded (two batches).
+    One worker thread and at most one batch in flight, so memory stays bounded.
     The connection is used by one thread at a time: `submit` and `wait` first wait for the
     in-flight COPY, and the caller calls `wait` before any other statement. Polars and psycopg
     release the GIL, so parsing the next batch overlaps the server's work on this one. On
@@ -229,6 +233,50 @@ class _BatchWriter:
             self._pending = None
         if self._pool is not None:
             self._pool.shutdown(wait=True)
+
+
+@dataclass(frozen=True)
+class _CheckedBatch:
+    """One validated batch: the marked rows (`__key`, `__reason`, ...), the typed accepted rows
+    and the quarantine rows (both without `batch_id`)."""
+
+    marked: pl.DataFrame
+    accepted: pl.DataFrame
+    rejected: pl.DataFrame
+
+
+def _split(marked: pl.DataFrame, ctx: ValidationContext, raw_json: pl.Expr) -> _CheckedBatch:
+    good = marked.filter(pl.col("__reason").is_null())
+    bad = marked.filter(pl.col("__reason").is_not_null())
+    return _CheckedBatch(marked, accepted_rows(good, ctx), quarantined_rows(bad, raw_json))
+
+
+def _check_batch(
+    raw: pl.DataFrame, ctx: ValidationContext, plan: _Plan, raw_json: pl.Expr
+) -> _CheckedBatch:
+    """Map, parse and validate one batch on its own (duplicates within the batch only).
+
+    Pure (Polars only, no connection), so batches are checked in parallel worker threads;
+    `_with_earlier_keys` then adds the duplicates of earlier batches, in file order.
+    """
+    frame = raw.with_columns(canonical_exprs(ctx.spec, plan.profile, plan.used))
+    no_earlier = pl.Series("__key", [], dtype=pl.String)
+    return _split(mark_reasons(parse_timestamps(frame, ctx), ctx, no_earlier), ctx, raw_json)
+
+
+def _with_earlier_keys(
+    checked: _CheckedBatch, seen: pl.Series, ctx: ValidationContext, raw_json: pl.Expr
+) -> _CheckedBatch:
+    """The batch as `mark_reasons` marks it given the keys of the file's earlier batches.
+
+    Only a batch that repeats an earlier key is marked again (rare: a file repeating an id far
+    apart), so every row keeps the one reason the sequential reading would give it.
+    """
+    keys = checked.marked.get_column("__key").drop_nulls()
+    if seen.len() == 0 or not seen.is_in(keys.implode()).any():
+        return checked
+    unmarked = checked.marked.drop("__key", "__dup", "__reason", "__detail")
+    return _split(mark_reasons(unmarked, ctx, seen), ctx, raw_json)
 
 
 def _known_entities(conn: Connection, spec: KindSpec) -> pl.Series | None:
@@ -278,29 +326,39 @@ def _run(
         file=sys.stderr,
         disable=not progress or source.estimated_rows < PROGRESS_MIN_ROWS,
     )
+
+    def apply(checked: _CheckedBatch) -> None:
+        """Take one validated batch, in file order: earlier-batch duplicates, write, count."""
+        nonlocal seen
+        checked = _with_earlier_keys(checked, seen, ctx, raw_json)
+        seen = pl.concat([seen, checked.marked.get_column("__key").drop_nulls()])
+        accepted = checked.accepted.with_columns(batch_id)
+        rejected = checked.rejected.with_columns(batch_id)
+        writer.submit([(target, accepted), ("quarantine", rejected)])
+        if direct is not None:
+            report.inserted += accepted.height
+        report.rows_read += checked.marked.height
+        report.quarantined += rejected.height
+        report.reasons.update(rejected.get_column("reason").to_list())
+        room = SAMPLE_ROWS - len(report.rejected_sample)
+        if room > 0:
+            report.rejected_sample.extend(checked.rejected.head(room).to_dicts())
+        bar.update(checked.marked.height)
+
     writer = _BatchWriter(conn)
+    pool = ThreadPoolExecutor(max_workers=VALIDATION_WORKERS, thread_name_prefix="cac311-check")
+    pending: deque[Future[_CheckedBatch]] = deque()
     try:
         with bar:
             for raw in source.frames(sorted(set(plan.used.values()))):
-                frame = raw.with_columns(canonical_exprs(spec, plan.profile, plan.used))
-                marked = mark_reasons(parse_timestamps(frame, ctx), ctx, seen)
-                seen = pl.concat([seen, marked.get_column("__key").drop_nulls()])
-                good = marked.filter(pl.col("__reason").is_null())
-                bad = marked.filter(pl.col("__reason").is_not_null())
-                accepted = accepted_rows(good, ctx).with_columns(batch_id)
-                rejected = quarantined_rows(bad, raw_json)
-                writer.submit([(target, accepted), ("quarantine", rejected.with_columns(batch_id))])
-                if direct is not None:
-                    report.inserted += accepted.height
-                report.rows_read += marked.height
-                report.quarantined += rejected.height
-                report.reasons.update(rejected.get_column("reason").to_list())
-                room = SAMPLE_ROWS - len(report.rejected_sample)
-                if room > 0:
-                    report.rejected_sample.extend(rejected.head(room).to_dicts())
-                bar.update(marked.height)
+                pending.append(pool.submit(_check_batch, raw, ctx, plan, raw_json))
+                if len(pending) >= VALIDATION_WORKERS:
+                    apply(pending.popleft().result())
+            while pending:
+                apply(pending.popleft().result())
         writer.wait()
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         writer.close()
     if direct is not None:
         rebuild_secondary(conn, spec, direct)

@@ -320,7 +320,9 @@ def mark_reasons(frame: pl.DataFrame, ctx: ValidationContext, seen: pl.Series) -
         ).alias("__dup")
     )
     reason, detail = _first_failure(_common_checks(ctx) + _kind_checks(ctx))
-    marked = keyed.with_columns(reason.alias("__reason"))
+    # Lazy, so a sub-expression several checks share (e.g. `word("status")`) is computed once:
+    # eager frames run without common-subexpression elimination.
+    marked = keyed.lazy().with_columns(reason.alias("__reason")).collect()
     if marked.get_column("__reason").null_count() == marked.height:
         # Every row passed: each detail is null too (it is non-null exactly when a check
         # fails), so skip formatting the texts of every check for every row.
@@ -357,21 +359,25 @@ def accepted_rows(frame: pl.DataFrame, ctx: ValidationContext) -> pl.DataFrame:
         )
     has_closed = pl.col("closed_at__ts").is_not_null()
     status = word("status")
-    typed = frame.select(
-        pl.col("case_id"),
-        pl.col("entity_id"),
-        word("case_type").alias("case_type"),
-        pl.col("category"),
-        word("channel").alias("channel"),
-        pl.col("province").str.to_uppercase().alias("province"),
-        pl.col("district"),
-        pl.when(status.is_null())
-        .then(pl.when(has_closed).then(pl.lit("cerrado")).otherwise(pl.lit("abierto")))
-        .otherwise(status)
-        .alias("status"),
-        pl.col("sla_days").cast(pl.Float64, strict=False).cast(pl.Int32).alias("sla_days"),
-        pl.col("created_at__ts").alias("created_at"),
-        pl.col("closed_at__ts").alias("closed_at"),
+    typed = (
+        frame.lazy()
+        .select(  # lazy: `status` is computed once (see mark_reasons)
+            pl.col("case_id"),
+            pl.col("entity_id"),
+            word("case_type").alias("case_type"),
+            pl.col("category"),
+            word("channel").alias("channel"),
+            pl.col("province").str.to_uppercase().alias("province"),
+            pl.col("district"),
+            pl.when(status.is_null())
+            .then(pl.when(has_closed).then(pl.lit("cerrado")).otherwise(pl.lit("abierto")))
+            .otherwise(status)
+            .alias("status"),
+            pl.col("sla_days").cast(pl.Float64, strict=False).cast(pl.Int32).alias("sla_days"),
+            pl.col("created_at__ts").alias("created_at"),
+            pl.col("closed_at__ts").alias("closed_at"),
+        )
+        .collect()
     )
     typed = add_local_columns(typed, "created", ctx.db_timezone, ctx.calendar)
     return add_local_columns(typed, "closed", ctx.db_timezone, ctx.calendar)
