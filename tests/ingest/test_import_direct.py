@@ -169,3 +169,31 @@ def test_plain_timestamp_fast_path_matches_general_path() -> None:
     general = parse_timestamp_series(pl.Series("t", mixed), (), "America/New_York")
     assert fast.to_list() == general.head(4).to_list()
     assert fast.null_count() == 2
+
+
+def test_index_rebuilds_run_no_more_processes_than_local_cores(pg_engine_session: Engine) -> None:
+    def workers(conn: sa.Connection) -> int:
+        return int(conn.execute(sa.text("show max_parallel_maintenance_workers")).scalar_one())
+
+    cores = upsert.local_cores(pg_engine_session.url)
+    assert cores is not None, "the test server runs on this machine"
+    with pg_engine_session.connect() as conn:
+        before = workers(conn)
+        conn.commit()
+        upsert.tune_index_builds(conn)
+        during = workers(conn)
+        conn.rollback()
+        after = workers(conn)
+    assert during == min(before, max(cores - 1, 0))
+    assert after == before
+
+
+def test_only_a_server_on_this_machine_counts_local_cores() -> None:
+    assert upsert.local_cores(sa.make_url("postgresql+psycopg://u@db.example.org/x")) is None
+    for url in (
+        "postgresql+psycopg://u@127.0.0.1:5432/x",
+        "postgresql+psycopg://u@localhost/x",
+        "postgresql+psycopg:///x",
+        "postgresql+psycopg://u@/x?host=/var/run/postgresql",
+    ):
+        assert (upsert.local_cores(sa.make_url(url)) or 0) >= 1, url
