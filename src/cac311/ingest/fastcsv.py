@@ -4,6 +4,10 @@ Used only when the byte scan proved that every record is exactly one physical li
 lines, an even number of `"` on every line), so a record's line number is its position + 2.
 Any row Arrow rejects (wrong number of fields, ...) makes it give up with `NeedsExactReader`;
 the import then restarts with the exact line-by-line reader, which quarantines such rows.
+
+Memory: Arrow's streaming reader reads up to 32 blocks ahead of the consumer, so the block is
+kept small (2 MB: at most ~64 MB read ahead, whatever the file's size) and the parsed blocks are
+gathered into frames of `batch_rows` rows.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-BLOCK_BYTES = 8 * 1024 * 1024
+BLOCK_BYTES = 2 * 1024 * 1024
 
 
 class NeedsExactReader(Exception):  # noqa: N818 - a signal, not an error shown to users
@@ -26,10 +30,22 @@ def source_column(index: int) -> str:
     return f"__src{index}"
 
 
+def _raw_frame(blocks: list[pa.RecordBatch], used: list[int], first_line: int) -> pl.DataFrame:
+    frame = pl.from_arrow(pa.Table.from_batches(blocks))
+    assert isinstance(frame, pl.DataFrame)
+    height = frame.height
+    return frame.select(
+        *(pl.col(f"c{i}").alias(source_column(i)) for i in used),
+        pl.int_range(first_line, first_line + height, dtype=pl.Int64).alias("__line"),
+        pl.repeat(False, height, dtype=pl.Boolean).alias("__ragged"),
+    )
+
+
 def arrow_frames(
-    path: Path, delimiter: str, header_width: int, used: list[int]
+    path: Path, delimiter: str, header_width: int, used: list[int], batch_rows: int
 ) -> Iterator[pl.DataFrame]:
-    """Raw frames (`__srcN` text columns, `__line`, `__ragged`) of the data rows of `path`."""
+    """Raw frames (`__srcN` text columns, `__line`, `__ragged`) of the data rows of `path`,
+    about `batch_rows` rows each (whole blocks: the last block may overshoot)."""
 
     def reject(_row: object) -> str:
         return "error"
@@ -50,15 +66,16 @@ def arrow_frames(
                 include_columns=wanted,
             ),
         )
-        for batch in reader:
-            frame = pl.from_arrow(batch)
-            assert isinstance(frame, pl.DataFrame)
-            height = frame.height
-            yield frame.select(
-                *(pl.col(f"c{i}").alias(source_column(i)) for i in used),
-                pl.int_range(first_line, first_line + height, dtype=pl.Int64).alias("__line"),
-                pl.repeat(False, height, dtype=pl.Boolean).alias("__ragged"),
-            )
-            first_line += height
+        blocks: list[pa.RecordBatch] = []
+        rows = 0
+        for block in reader:
+            blocks.append(block)
+            rows += block.num_rows
+            if rows >= batch_rows:
+                yield _raw_frame(blocks, used, first_line)
+                first_line += rows
+                blocks, rows = [], 0
+        if rows:
+            yield _raw_frame(blocks, used, first_line)
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
         raise NeedsExactReader(str(exc)) from exc

@@ -15,6 +15,7 @@ import codecs
 import csv
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from cac311.ingest.fastcsv import arrow_frames, source_column
 CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ""})
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 SCAN_CHUNK_BYTES = 4 * 1024 * 1024
+BLANK_LINE = re.compile(rb"\n\r?\n")  # one pass instead of two `in` searches
 BOM = "\ufeff"
 
 
@@ -105,7 +107,7 @@ class _LineShape:
         if not self.simple:
             return
         data = self._carry + chunk
-        if data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data:
+        if data.startswith((b"\n", b"\r\n")) or BLANK_LINE.search(data):
             self.simple = False
             return
         if b'"' in data:
@@ -276,7 +278,7 @@ def open_csv(path: Path, encoding: str | None, batch_size: int, exact: bool) -> 
     if scan.simple and not exact and '"' not in first_line:
         handle.close()
         width = len(header)
-        source._fast = lambda used: arrow_frames(path, delimiter, width, used)
+        source._fast = lambda used: arrow_frames(path, delimiter, width, used, batch_size)
     else:
         source._rows = _csv_batches(reader, handle, batch_size)
     return source
