@@ -324,8 +324,11 @@ def test_publication_download_is_the_cli_bundle(
     expect(main(page).get_by_text(name, exact=True)).to_be_visible()
     expect(main(page).get_by_text(digest)).to_be_visible()
 
-    buttons = main(page).get_by_test_id("stDownloadButton")
-    file_name, data = download(page, buttons.first)
+    # The button of the open-data file's own row (every file's button reads "Descargar").
+    row = main(page).get_by_test_id("stHorizontalBlock").filter(
+        has=page.get_by_text(name, exact=True)
+    )
+    file_name, data = download(page, row.get_by_test_id("stDownloadButton"))
     assert file_name == name
     assert data == expected, "the page's file differs from `cac311 export publication`"
     assert_export_audited(visited_dashboard, "demo-admin@demo.local", f"publicación {name}")
