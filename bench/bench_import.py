@@ -2,13 +2,15 @@
 
 Usage (PostgreSQL only; the database is emptied of cases/entities first):
 
-    .venv/bin/python bench/bench_import.py postgresql+psycopg://postgres@HOST:5432/DB [--rows N]
+    .venv/bin/python bench/bench_import.py postgresql+psycopg://postgres@HOST:5432/DB \
+        [--rows N] [--repeat R]
 
-It writes a canonical cases CSV (naive local timestamps, 80 % closed, 60 entities), times
-`psql -c "\\copy plain_cases from FILE csv header"` into a plain typed table with no indexes, then
-`import_file(...)` (mapping, validation, quarantine, staging COPY, upsert into the indexed
-`cases` table, one transaction), then the same import again (all rows unchanged). Prints the
-figures and the ratio; writes them as JSON next to the CSV.
+It writes a canonical cases CSV (naive local timestamps, 80 % closed, 60 entities). Then, R
+times (default 3): empties `cases`, times `psql -c "\\copy plain_cases from FILE csv header"`
+into an empty plain typed table with no indexes, then `import_file(...)` (mapping, validation,
+quarantine, COPY into the indexed `cases` table, one transaction), then the same import again
+(all rows unchanged). It reports the median of each time and the ratio of the medians (a 2-core
+machine's timings vary by ±15 % from run to run; the median of three is steadier than one run).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import tempfile
 import time
@@ -81,20 +84,27 @@ def write_csv(path: Path, rows: int, seed: int = 311) -> None:
     frame.write_csv(path, datetime_format="%Y-%m-%d %H:%M:%S")
 
 
-def run_import_benchmark(url: str, rows: int = 1_000_000) -> dict[str, object]:
-    """Empty the cases of the database at `url`, then time `\\copy` and the import of one file."""
-    engine = make_engine(url)
-    prepare_database(engine, Settings())
+def _empty_tables(engine: sa.Engine) -> None:
+    """Cases, transfers and quarantine truncated, as in a new database (a `delete` would leave
+    a million dead rows for the next load's index builds to scan, or autovacuum to race)."""
     with engine.begin() as conn:
-        conn.execute(sa.text("delete from quarantine"))
-        conn.execute(sa.text("delete from transfers"))
-        conn.execute(sa.text("delete from cases"))
+        conn.execute(sa.text("truncate quarantine, transfers, cases"))
         conn.execute(sa.text("delete from import_batches where kind <> 'entities'"))
         conn.execute(sa.text("drop table if exists plain_cases"))
         conn.execute(sa.text(PLAIN_DDL))
+
+
+def run_import_benchmark(url: str, rows: int = 1_000_000, repeat: int = 3) -> dict[str, object]:
+    """Time `\\copy` and the import of one file `repeat` times into emptied tables; medians."""
+    engine = make_engine(url)
+    prepare_database(engine, Settings())
+    _empty_tables(engine)
     entities = "entity_id,name,sector\n" + "".join(
         f"E{n:02d},Entidad {n},ministerio\n" for n in range(1, 61)
     )
+    copy_times: list[float] = []
+    import_times: list[float] = []
+    reimport_times: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench_import_") as tmp:
         csv_path = Path(tmp) / "cases.csv"
         entities_path = Path(tmp) / "entities.csv"
@@ -105,30 +115,37 @@ def run_import_benchmark(url: str, rows: int = 1_000_000) -> dict[str, object]:
         generate_s = time.perf_counter() - t0
         size_mb = csv_path.stat().st_size / 1e6
         libpq = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        t0 = time.perf_counter()
-        subprocess.run(
-            ["psql", libpq, "-q", "-c", f"\\copy plain_cases from '{csv_path}' csv header"],
-            check=True,
-        )
-        copy_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        first = import_file(engine, Settings(), "cases", csv_path, progress=False)
-        import_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        second = import_file(engine, Settings(), "cases", csv_path, progress=False)
-        reimport_s = time.perf_counter() - t0
+        for _ in range(repeat):
+            _empty_tables(engine)
+            t0 = time.perf_counter()
+            subprocess.run(
+                ["psql", libpq, "-q", "-c", f"\\copy plain_cases from '{csv_path}' csv header"],
+                check=True,
+            )
+            copy_times.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            first = import_file(engine, Settings(), "cases", csv_path, progress=False)
+            import_times.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            second = import_file(engine, Settings(), "cases", csv_path, progress=False)
+            reimport_times.append(time.perf_counter() - t0)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with engine.begin() as conn:
         conn.execute(sa.text("drop table if exists plain_cases"))
     engine.dispose()
+    copy_s = statistics.median(copy_times)
+    import_s = statistics.median(import_times)
     return {
         "rows": rows,
         "csv_mb": round(size_mb, 1),
         "generate_s": round(generate_s, 1),
+        "repeat": repeat,
         "psql_copy_s": round(copy_s, 2),
         "import_s": round(import_s, 2),
         "ratio": round(import_s / copy_s, 2),
-        "reimport_unchanged_s": round(reimport_s, 2),
+        "reimport_unchanged_s": round(statistics.median(reimport_times), 2),
+        "psql_copy_runs_s": [round(t, 2) for t in copy_times],
+        "import_runs_s": [round(t, 2) for t in import_times],
         "first": first.lines(),
         "second": second.lines(),
         "peak_rss_mb": round(peak_mb),
@@ -139,8 +156,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("url")
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    result = run_import_benchmark(args.url, args.rows)
+    result = run_import_benchmark(args.url, args.rows, args.repeat)
     print(json.dumps(result, indent=2, ensure_ascii=False))
 
 

@@ -21,8 +21,8 @@ For each N the database `<name>_<N>` of `--pg-url` is used; it is (re)filled wit
   complete month; against the NAIVE analyst approach (pandas `read_sql` of every case, then
   groupby, same table) and ONE hand-written SQL query (counts + `percentile_cont`). Both are
   checked to give the same figures as the export.
-- import (`--import-rows`, once): `cac311 import cases` of a CSV vs `psql \\copy` of that file
-  (bench/bench_import.py, into `<name>_import`).
+- import (`--import-rows`, three rounds, medians): `cac311 import cases` of a CSV vs `psql \\copy`
+  of that file (bench/bench_import.py, into `<name>_import`).
 - memory (`--memory`): peak RSS (VmHWM) of a real `streamlit run app.py` server process with 1
   and then 5 concurrent browser sessions (Playwright + /usr/bin/chromium).
 - `--sqlite-pages N`: cold/cached server time of EVERY page on the default embedded SQLite demo
