@@ -325,8 +325,10 @@ def test_publication_download_is_the_cli_bundle(
     expect(main(page).get_by_text(digest)).to_be_visible()
 
     # The button of the open-data file's own row (every file's button reads "Descargar").
-    row = main(page).get_by_test_id("stHorizontalBlock").filter(
-        has=page.get_by_text(name, exact=True)
+    row = (
+        main(page)
+        .get_by_test_id("stHorizontalBlock")
+        .filter(has=page.get_by_text(name, exact=True))
     )
     file_name, data = download(page, row.get_by_test_id("stDownloadButton"))
     assert file_name == name
