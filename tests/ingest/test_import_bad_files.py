@@ -98,6 +98,21 @@ QUARANTINE_CASES = [
         1,
     ),
     (
+        # NUL bytes (a damaged export): PostgreSQL cannot store them; quoted, so the exact
+        # reader reads this file, and the plain one the next.
+        "nul_quoted.csv",
+        HEADER + 'A1,MINSA,queja,2024-01-05,,,"we\x00b",,\nA\x002,MINSA,queja,ayer,,,,,\n'
+        '"A3",MINSA,queja,2024-01-05,,,,,\n',
+        {"caracter_invalido": 2},
+        1,
+    ),
+    (
+        "nul_plain.csv",
+        HEADER + "A1,MINSA,queja,2024-01-05,,,we\x00b,,\nA2,MINSA,queja,2024-01-05,,,,,\n",
+        {"caracter_invalido": 1},
+        1,
+    ),
+    (
         "ragged_and_long.csv",
         HEADER + "A1,MINSA,queja,2024-01-05\n" + "B" * 81 + ",MINSA,queja,2024-01-05,,,,,\n"
         'A3,MINSA,queja,2024-01-05,,,,,"\n"\n',

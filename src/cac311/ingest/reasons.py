@@ -8,6 +8,7 @@ from __future__ import annotations
 
 REASONS: dict[str, str] = {
     "columnas_incorrectas": "la fila no tiene el mismo número de columnas que el encabezado",
+    "caracter_invalido": "texto con un carácter nulo (0x00), que la base de datos no admite",
     "id_faltante": "falta el identificador",
     "id_duplicado": "identificador repetido en el archivo (vale la primera fila)",
     "valor_faltante": "falta un valor obligatorio",

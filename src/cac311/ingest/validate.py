@@ -203,6 +203,19 @@ def _common_checks(ctx: ValidationContext) -> list[Check]:
             pl.lit("número de campos distinto al encabezado"),
         )
     ]
+    # A NUL byte: PostgreSQL text cannot hold it (SQLite could), so the row is refused on both,
+    # before any check whose detail would quote the value.
+    with_nul = [(c, pl.col(c).str.contains("\x00", literal=True)) for c in spec.canonical]
+    checks.append(
+        (
+            pl.any_horizontal(has for _, has in with_nul),
+            "caracter_invalido",
+            pl.format(
+                "{} contiene un carácter nulo (0x00)",
+                pl.coalesce([pl.when(has).then(pl.lit(c)) for c, has in with_nul]),
+            ),
+        )
+    )
     if spec.has_id_column:
         key = spec.key[0]
         checks.append((pl.col(key).is_null(), "id_faltante", pl.lit(f"falta {key}")))
