@@ -20,7 +20,7 @@ from cac311.ui.format import (
     month_long,
 )
 from cac311.ui.guard import ENTIDAD, RANKING, page_setup
-from cac311.ui.widgets import csv_download, plot
+from cac311.ui.widgets import csv_download, data_table, plot
 from metrics import presentation
 
 ctx = page_setup(
@@ -102,10 +102,8 @@ def own_summary(entity_id: str) -> None:
 
 
 def table(frame: pl.DataFrame, key: str, with_position: bool = True) -> None:
-    st.dataframe(
+    data_table(
         frame,
-        hide_index=True,
-        width="stretch",
         column_config=columns_config(with_position),
         key=key,
     )

@@ -28,7 +28,7 @@ from cac311.ui.format import (
     month_long,
 )
 from cac311.ui.guard import ENTIDAD, RANKING, page_setup
-from cac311.ui.widgets import csv_download, kpi_row, plot
+from cac311.ui.widgets import csv_download, data_table, kpi_row, plot
 from metrics import presentation
 
 ctx = page_setup(ENTIDAD, subtitle="Cumplimiento, rezago y casos por atender de una entidad")
@@ -74,7 +74,7 @@ CASE_COLUMNS: dict[str, Any] = {
     ),
     "estado_sla": st.column_config.TextColumn(
         "Estado SLA",
-        help="«dentro» cuando la edad no supera el SLA de servicio; «fuera» si lo supera; vacío "
+        help="«dentro» cuando la edad no supera el SLA de servicio; «fuera» si lo supera; «—» "
         "sin SLA. Reloj de servicio, separado del plazo legal.",
     ),
     "entidad_id": None,
@@ -222,10 +222,8 @@ def case_lists(entity_id: str, filters: CaseFilters) -> None:
                 "province": PROVINCE_LABELS,
             },
         )
-        st.dataframe(
+        data_table(
             shown,
-            hide_index=True,
-            width="stretch",
             column_config=CASE_COLUMNS,
             column_order=CASE_ORDER,
             key=f"lista_{which}",
@@ -320,10 +318,8 @@ with right:
     figures = loaders.breakdown(ctx.url, ctx.month, ctx.mode, by, entity_filters)
     plot(charts.breakdown_bars(figures, group_label, group_labels), key="entidad_desglose")
     with st.expander("Ver la tabla del desglose"):
-        st.dataframe(
+        data_table(
             presentation.relabel(figures, {"grupo": group_labels}),
-            hide_index=True,
-            width="stretch",
             column_config={
                 **BREAKDOWN_COLUMNS,
                 "grupo": st.column_config.TextColumn(group_label.capitalize()),

@@ -19,7 +19,7 @@ from cac311.ui.format import (
     month_long,
 )
 from cac311.ui.guard import TENDENCIAS, page_setup
-from cac311.ui.widgets import csv_download, immature_note, plot
+from cac311.ui.widgets import csv_download, data_table, immature_note, plot
 from metrics.trend_views import (
     COHORT_KPI,
     MONTH_WINDOWS,
@@ -157,10 +157,8 @@ immature_note(total)
 st.subheader("Valores graficados")
 ctx.stamp()
 values = plotted_values(shown.frame, kpi, table_labels, total=context, total_label=total_label)
-st.dataframe(
+data_table(
     values,
-    hide_index=True,
-    width="stretch",
     column_config={
         "periodo": text_column("Periodo", definition("periodo")),
         "grupo": text_column(

@@ -21,7 +21,7 @@ from cac311.ui.format import (
     month_long,
 )
 from cac311.ui.guard import DIRECTORIO, page_setup
-from cac311.ui.widgets import plot
+from cac311.ui.widgets import data_table, plot
 from metrics.directory_views import (
     entity_state,
     entity_table,
@@ -108,7 +108,7 @@ age_columns = {
     f"edad_{item}": count_column(
         f"Edad {ITEM_LABELS[item].lower()} (días)",
         f"Días calendario desde la última revisión de «{ITEM_LABELS[item]}» hasta la fecha de "
-        "corte; vacío si nunca se revisó.",
+        "corte; «—» si nunca se revisó.",
     )
     for item in ITEMS
 }
@@ -116,10 +116,8 @@ state_columns = {
     f"estado_{item}": text_column(f"Estado {ITEM_LABELS[item].lower()}", definition("estado"))
     for item in ITEMS
 }
-st.dataframe(
+data_table(
     shown,
-    hide_index=True,
-    width="stretch",
     column_config={
         "entidad_id": text_column("Código", definition("entidad_id")),
         "entidad": text_column("Entidad"),
@@ -163,10 +161,8 @@ st.caption(
 if stale.is_empty():
     st.success("Ninguna entidad cumple ambas condiciones.", icon=":material/check_circle:")
 else:
-    st.dataframe(
+    data_table(
         with_labels(stale, ["estado_directorio"], FRESHNESS_LABELS),
-        hide_index=True,
-        width="stretch",
         column_config={
             "entidad_id": text_column("Código", definition("entidad_id")),
             "entidad": text_column("Entidad"),
@@ -217,10 +213,8 @@ else:
     )
 plot(charts_directory.release_anticipation(rows), key="comunicados_grafico")
 if not rows.is_empty():
-    st.dataframe(
+    data_table(
         rows,
-        hide_index=True,
-        width="stretch",
         column_config={
             "entidad_id": text_column("Código", definition("entidad_id")),
             "entidad": text_column("Entidad"),

@@ -15,6 +15,7 @@ from cac311.ui.admin_views import audit, metric_columns
 from cac311.ui.format import MODE_LABELS, datos_al_text, fmt_date, fmt_int, month_long
 from cac311.ui.guard import PUBLICACION, page_setup
 from cac311.ui.upload import file_sha256
+from cac311.ui.widgets import data_table
 from metrics.definitions import DEFINITIONS_VERSION
 
 ctx = page_setup(
@@ -68,12 +69,10 @@ if bundle.parcial:
 
 st.subheader("Vista previa de la tabla publicada")
 ctx.stamp()
-st.dataframe(
+data_table(
     bundle.table,
     column_config=metric_columns(PUBLICATION_COLUMNS),
     column_order=PUBLICATION_COLUMNS,
-    hide_index=True,
-    width="stretch",
     key="publicacion_tabla",
     height=420,
 )

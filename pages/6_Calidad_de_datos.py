@@ -21,7 +21,7 @@ from cac311.ui.admin_views import (
 )
 from cac311.ui.format import csv_bytes, definition, fmt_date, fmt_int, month_long
 from cac311.ui.guard import CALIDAD, page_setup
-from cac311.ui.widgets import plot
+from cac311.ui.widgets import data_table, plot
 from metrics.quality_tables import (
     entities_with_same_minute,
     filter_values,
@@ -69,7 +69,7 @@ batches = loaders.import_batches(ctx.url)
 if batches.is_empty():
     st.info("Todavía no se ha importado ningún archivo.")
 else:
-    st.dataframe(
+    data_table(
         with_labels(
             utc_to_local(batches, ["started_at", "finished_at"], TZ), "kind", BATCH_KIND_LABELS
         ),
@@ -79,7 +79,7 @@ else:
             "source_name": text_column("Archivo"),
             "source_sha256": text_column("SHA-256", "Huella del archivo importado."),
             "started_at": time_column("Inicio", "Hora de Panamá."),
-            "finished_at": time_column("Fin", "Hora de Panamá; vacío si no terminó."),
+            "finished_at": time_column("Fin", "Hora de Panamá; «—» si no terminó."),
             "imported_by": text_column("Importado por"),
             "rows_read": count_column("Filas leídas"),
             "inserted": count_column("Insertados"),
@@ -105,8 +105,6 @@ else:
             "is_demo",
             "source_sha256",
         ],
-        hide_index=True,
-        width="stretch",
         key="calidad_lotes",
     )
     st.caption(
@@ -143,11 +141,9 @@ else:
         st.caption("Elija un lote para ver y descargar sus filas en cuarentena.")
     else:
         rows = quarantine_export(loaders.quarantine_rows(ctx.url, chosen), REASONS)
-        st.dataframe(
+        data_table(
             rows.head(200),
             column_config=quarantine_row_columns(),
-            hide_index=True,
-            width="stretch",
             key="calidad_filas",
         )
         if rows.height > 200:
@@ -186,15 +182,13 @@ if ctx.month:
         st.success("Ninguna entidad cerró casos en el mismo minuto de su apertura este mes.")
     else:
         plot(charts_quality.same_minute_bars(flagged), key="calidad_mismo_minuto")
-        st.dataframe(
+        data_table(
             flagged,
             column_config={
                 "entidad_id": metric_column("entidad_id", "Código"),
                 "entidad": metric_column("entidad"),
                 **metric_columns(["cerrados", "mismo_minuto", "pct_mismo_minuto"]),
             },
-            hide_index=True,
-            width="stretch",
             key="calidad_mismo_minuto_tabla",
         )
     ctx.stamp()
@@ -214,7 +208,7 @@ shown = filter_values(entries, "action", actions)
 if shown.is_empty():
     st.info("No hay registros" + (" de esas acciones." if actions else " en la bitácora."))
 else:
-    st.dataframe(
+    data_table(
         with_labels(utc_to_local(shown, ["at"], TZ), "action", AUDIT_ACTION_LABELS),
         column_config={
             "at": time_column("Fecha y hora", "Hora de Panamá."),
@@ -222,8 +216,6 @@ else:
             "action": text_column("Acción"),
             "detail": text_column("Detalle"),
         },
-        hide_index=True,
-        width="stretch",
         key="calidad_bitacora",
     )
 st.caption(

@@ -19,6 +19,7 @@ from cac311.ui.admin_views import (
 )
 from cac311.ui.format import datos_al_text, fmt_int
 from cac311.ui.guard import IMPORTAR, page_setup
+from cac311.ui.widgets import data_table
 from metrics.quality_tables import reason_counts, reason_table
 
 ctx = page_setup(
@@ -174,11 +175,9 @@ with slot.container():
     if checked.quarantined:
         _reasons(checked, key="importar_vista_motivos")
         st.markdown("**Primeras filas rechazadas**")
-        st.dataframe(
+        data_table(
             checked.first_rejected(20),
             column_config=quarantine_row_columns(),
-            hide_index=True,
-            width="stretch",
             key="importar_rechazadas",
         )
     if checked.rows_read == 0:

@@ -20,6 +20,7 @@ from cac311.auth import audit as audit_log
 from cac311.auth.session import auth_database_url, auth_engine
 from cac311.ingest.kinds import KIND_LABELS
 from cac311.ui.format import definition, metric_label, metric_unit
+from cac311.ui.widgets import data_table
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def quarantine_row_columns() -> dict[str, Any]:
 
 def reasons_table(reasons: pl.DataFrame, key: str) -> None:
     """Quarantined rows per reason (`metrics.quality_tables.reason_table`): reason, rows, code."""
-    st.dataframe(
+    data_table(
         reasons,
         column_config={
             "reason": text_column("Código", "Código estable del motivo."),
@@ -103,7 +104,5 @@ def reasons_table(reasons: pl.DataFrame, key: str) -> None:
             "filas": count_column("Filas"),
         },
         column_order=["motivo", "filas", "reason"],
-        hide_index=True,
-        width="stretch",
         key=key,
     )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 import plotly.graph_objects as go
 import polars as pl
@@ -56,6 +56,31 @@ def _delta_color(code: str, delta: float | None) -> Literal["normal", "inverse",
     if not delta:
         return "off"
     return "inverse" if code in LOWER_IS_BETTER else "normal"
+
+
+MISSING = "—"
+
+
+def data_table(
+    data: pl.DataFrame,
+    *,
+    key: str,
+    column_config: Mapping[str, Any] | None = None,
+    column_order: Sequence[str] | None = None,
+    height: int | Literal["auto"] = "auto",
+) -> None:
+    """A read-only table in the dashboard's style: full width, no index, and "—" where a value
+    is missing (a median with no closed case, a never-reviewed item), not Streamlit's "None"."""
+    st.dataframe(
+        data,
+        hide_index=True,
+        width="stretch",
+        height=height,
+        column_config=column_config,
+        column_order=column_order,
+        placeholder=MISSING,
+        key=key,
+    )
 
 
 def plot(fig: go.Figure, key: str) -> None:
