@@ -8,10 +8,8 @@ percentile is computed exactly from them without loading one row per case.
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
-from itertools import accumulate
 
 import polars as pl
 
@@ -19,32 +17,6 @@ from metrics.rounding import tenths_to_float_expr
 
 MEDIAN = Fraction(1, 2)
 P90 = Fraction(9, 10)
-
-
-def weighted_quantile(pairs: Iterable[tuple[int, int]], q: Fraction) -> Fraction | None:
-    """Exact type-7 quantile of the multiset where each `value` appears `count` times.
-
-    None when the multiset is empty. `q` in [0, 1].
-    """
-    if not 0 <= q <= 1:
-        raise ValueError(f"quantile out of range: {q}")
-    items = sorted((int(v), int(c)) for v, c in pairs if c > 0)
-    if not items:
-        return None
-    values = [v for v, _ in items]
-    cumulative = list(accumulate(c for _, c in items))
-    total = cumulative[-1]
-    position = q * (total - 1)
-    lower = position.numerator // position.denominator
-    fraction = position - lower
-
-    def value_at(index: int) -> int:
-        # the first value whose cumulative count exceeds the 0-based index
-        return values[bisect.bisect_right(cumulative, index)]
-
-    low_value = value_at(lower)
-    high_value = value_at(min(lower + 1, total - 1))
-    return low_value + fraction * (high_value - low_value)
 
 
 def _quantile_columns(q: Fraction, by: Sequence[str], alias: str) -> list[pl.Expr]:

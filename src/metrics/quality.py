@@ -7,13 +7,9 @@ solved, or a bulk closure, and deserves a look before the month is published. An
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import polars as pl
 
 from metrics.rounding import percent_expr
-
-SAME_MINUTE = timedelta(seconds=60)
 
 SAME_MINUTE_SCHEMA: dict[str, pl.DataType] = {
     "entidad_id": pl.String(),
@@ -48,11 +44,6 @@ QUARANTINE_REASONS_SCHEMA: dict[str, pl.DataType] = {
     "reason": pl.String(),
     "filas": pl.Int64(),
 }
-
-
-def same_minute_expr(created_at: pl.Expr, closed_at: pl.Expr) -> pl.Expr:
-    """True when the case was closed less than 60 s after it was created (null while open)."""
-    return (closed_at - created_at) < pl.lit(SAME_MINUTE)
 
 
 def same_minute_share(counts: pl.DataFrame) -> pl.DataFrame:

@@ -8,7 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from metrics.percentiles import MEDIAN, P90, histogram_quantiles, weighted_quantile
+from metrics.percentiles import MEDIAN, P90, histogram_quantiles
+from tests.reference import quantile
+
+
+def expanded(pairs: list[tuple[int, int]]) -> list[int]:
+    """The multiset a histogram stands for: each value repeated count times."""
+    return [value for value, count in pairs for _ in range(count)]
 
 
 @pytest.mark.parametrize(
@@ -24,10 +30,10 @@ from metrics.percentiles import MEDIAN, P90, histogram_quantiles, weighted_quant
         ([], MEDIAN, None),
     ],
 )
-def test_weighted_quantile_by_hand(
+def test_reference_quantile_by_hand(
     pairs: list[tuple[int, int]], q: Fraction, expected: Fraction | None
 ) -> None:
-    assert weighted_quantile(pairs, q) == expected
+    assert quantile(expanded(pairs), q) == expected
 
 
 histograms = st.lists(
@@ -37,12 +43,10 @@ histograms = st.lists(
 
 @settings(max_examples=200, deadline=None)
 @given(pairs=histograms, q=st.sampled_from([MEDIAN, P90, Fraction(1, 4), Fraction(0), Fraction(1)]))
-def test_weighted_quantile_equals_polars_on_expanded_data(
-    pairs: list[tuple[int, int]], q: Fraction
-) -> None:
-    expanded = pl.Series([v for v, c in pairs for _ in range(c)], dtype=pl.Int64)
-    expected = expanded.quantile(float(q), interpolation="linear")
-    got = weighted_quantile(pairs, q)
+def test_reference_quantile_equals_polars(pairs: list[tuple[int, int]], q: Fraction) -> None:
+    values = expanded(pairs)
+    expected = pl.Series(values, dtype=pl.Int64).quantile(float(q), interpolation="linear")
+    got = quantile(values, q)
     assert got is not None
     assert float(got) == pytest.approx(expected, abs=1e-9)
 
