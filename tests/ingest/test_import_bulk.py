@@ -1,5 +1,5 @@
-"""The bulk path (PostgreSQL, large first load): indexes and foreign keys dropped and rebuilt
-inside the import transaction, with the same result as the ordinary path."""
+"""The bulk path (large first load): secondary indexes (and PostgreSQL's foreign keys) dropped
+and rebuilt inside the import transaction, with the same result as the ordinary path."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from cac311.config import Settings
 from cac311.errors import UserError
 from cac311.ingest import upsert
 from cac311.ingest.importer import import_bytes
+from cac311.ingest.kinds import KindSpec
 
 ENTITIES = "entity_id,name,sector\nMINSA,Ministerio de Salud,ministerio\n"
 CASES = "case_id,entity_id,case_type,created_at,closed_at\n" + "".join(
@@ -20,8 +21,17 @@ CASES = "case_id,entity_id,case_type,created_at,closed_at\n" + "".join(
 
 
 def _structures(engine: Engine) -> tuple[int, int]:
-    if engine.dialect.name != "postgresql":
-        return (0, 0)
+    """Indexes and foreign keys of `cases` (SQLite: its created indexes, FKs are fixed)."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            indexes = conn.execute(
+                sa.text(
+                    "select count(*) from sqlite_master"
+                    " where type = 'index' and tbl_name = 'cases' and sql is not null"
+                )
+            ).scalar_one()
+        assert indexes == 4
+        return int(indexes), 0
     with engine.connect() as conn:
         indexes = conn.execute(
             sa.text("select count(*) from pg_indexes where tablename = 'cases'")
@@ -39,10 +49,20 @@ def test_bulk_path_rebuilds_indexes_and_foreign_keys(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(upsert, "BULK_MIN_NEW_ROWS", 10)
+    dropped: list[str] = []
+    real_drop = upsert.drop_secondary
+
+    def recording_drop(conn: sa.Connection, spec: KindSpec) -> upsert.Dropped:
+        result = real_drop(conn, spec)
+        dropped.extend(name for name, _ in result.indexes)
+        return result
+
+    monkeypatch.setattr(upsert, "drop_secondary", recording_drop)
     import_bytes(engine, Settings(), "entities", ENTITIES.encode(), "e.csv")
     before = _structures(engine)
     report = import_bytes(engine, Settings(), "cases", CASES.encode(), "c.csv")
     assert (report.inserted, report.quarantined) == (50, 0)
+    assert len(dropped) == 4, "the bulk path was taken"
     assert _structures(engine) == before
     again = import_bytes(engine, Settings(), "cases", CASES.encode(), "c.csv")
     assert again.unchanged == 50

@@ -142,20 +142,42 @@ BULK_MIN_NEW_ROWS = 100_000
 
 
 def _bulk_mode(conn: Connection, spec: KindSpec, new_rows: int) -> bool:
-    """PostgreSQL, many new rows, at least as many as the table holds: rebuild beats maintain."""
-    if conn.dialect.name != "postgresql" or new_rows < BULK_MIN_NEW_ROWS:
+    """Many new rows, at least as many as the table holds: rebuild beats maintain.
+
+    On SQLite too: 1M new cases took 25.6 s inserted under the four secondary indexes, 5.9 s
+    inserted without them and the indexes rebuilt.
+    """
+    if new_rows < BULK_MIN_NEW_ROWS:
         return False
-    estimate = conn.execute(
-        sa.text("select greatest(reltuples, 0) from pg_class where oid = to_regclass(:t)"),
-        {"t": spec.table},
-    ).scalar()
+    if conn.dialect.name == "postgresql":
+        estimate = conn.execute(
+            sa.text("select greatest(reltuples, 0) from pg_class where oid = to_regclass(:t)"),
+            {"t": spec.table},
+        ).scalar()
+    else:
+        estimate = conn.execute(
+            sa.text(f"select count(*) from {spec.table}")  # noqa: S608 - fixed identifier
+        ).scalar()
     return new_rows >= float(estimate or 0)
 
 
 def _secondary_structures(
     conn: Connection, table: str
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Definitions of the table's non-unique indexes and of its foreign keys (from the catalog)."""
+    """Definitions of the table's non-unique indexes and of its foreign keys (from the catalog).
+
+    SQLite: its explicitly created indexes (`sql` is null for the primary key's own index); its
+    foreign keys are part of the table's definition, never dropped.
+    """
+    if conn.dialect.name == "sqlite":
+        rows = conn.execute(
+            sa.text(
+                "select name, sql from sqlite_master"
+                " where type = 'index' and tbl_name = :t and sql is not null"
+            ),
+            {"t": table},
+        ).all()
+        return [(str(n), str(d)) for n, d in rows], []
     indexes = conn.execute(
         sa.text(
             "select i.indexname, i.indexdef from pg_indexes as i "
@@ -219,10 +241,11 @@ def tune_index_builds(conn: Connection) -> None:
 
 
 def drop_secondary(conn: Connection, spec: KindSpec) -> Dropped:
-    """Drop the table's non-unique indexes and foreign keys (PostgreSQL; same transaction)."""
+    """Drop the table's non-unique indexes and (PostgreSQL) foreign keys; same transaction."""
     quote = conn.dialect.identifier_preparer.quote
     indexes, foreign_keys = _secondary_structures(conn, spec.table)
-    tune_index_builds(conn)
+    if conn.dialect.name == "postgresql":
+        tune_index_builds(conn)
     for name, _ in foreign_keys:
         conn.execute(sa.text(f"alter table {spec.table} drop constraint {quote(name)}"))
     for name, _ in indexes:
@@ -290,9 +313,10 @@ def upsert(conn: Connection, spec: KindSpec, present: set[str]) -> ChangeCounts:
     """Apply the staging table: update changed rows, insert new ones, count both.
 
     Concurrent imports into the same table are serialised (PostgreSQL `share row exclusive`
-    lock; readers are not blocked). For a large first load on PostgreSQL the secondary indexes
-    and foreign keys are dropped and rebuilt (one sort instead of a million index inserts; the
-    foreign keys are re-validated set-based). Same transaction: all or nothing.
+    lock; readers are not blocked). For a large first load the secondary indexes (and on
+    PostgreSQL the foreign keys) are dropped and rebuilt: one sort instead of a million index
+    inserts; PostgreSQL re-validates the foreign keys set-based. Same transaction (SQLite's DDL
+    is transactional too): all or nothing.
     """
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text(f"lock table {spec.table} in share row exclusive mode"))
