@@ -135,7 +135,9 @@ uploaded = st.file_uploader(
     "Archivo CSV o Excel (.xlsx)",
     type=list(uploads.UPLOAD_TYPES),
     key="importar_archivo",
-    help="CSV en UTF-8 (con o sin BOM, separado por , o ;) o Excel .xlsx.",
+    help="CSV en UTF-8 (con o sin BOM, separado por , o ;) o Excel .xlsx, de hasta "
+    f"{st.get_option('server.maxUploadSize')} MB. Un archivo mayor se importa en el servidor con "
+    "`cac311 import`, que lo lee por partes.",
 )
 if uploaded is None:
     st.info("Suba un archivo para ver su validación. Nada se guarda hasta que confirme.")
