@@ -247,3 +247,10 @@ def test_an_excel_file_with_native_dates_is_previewed(open_page: PageRunner, cop
     assert not at.error, texts(at.error)
     assert _metrics(at)["Se insertarían"] == "2"
     assert _metrics(at)["A cuarentena"] == "0"
+
+
+def test_the_uploader_states_its_size_limit_and_the_way_around_it(open_page: PageRunner) -> None:
+    at = open_page(PAGE, role="admin")
+    [uploader] = at.file_uploader
+    assert "200 MB" in uploader.proto.help
+    assert "cac311 import" in uploader.proto.help
