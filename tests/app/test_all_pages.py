@@ -10,8 +10,7 @@ import pytest
 
 from cac311.auth.identity import ROLES
 from cac311.ui import guard
-from cac311.ui.format import DEMO_BADGE, MODE_LABELS
-from cac311.ui.widgets import MISSING
+from cac311.ui.format import DEMO_BADGE, EMPTY, MODE_LABELS
 from tests.app.conftest import (
     ENLACE_ENTITY,
     PROJECT,
@@ -61,7 +60,7 @@ def test_page_renders_for_every_role(
     assert not at.error, texts(at.error)
     if role == "enlace":  # aggregates of every entity, case ids of their own only
         assert entities_of_shown_cases(at, case_entities) <= {ENLACE_ENTITY}
-    unmarked = [t.proto.placeholder for t in at.dataframe if t.proto.placeholder != MISSING]
+    unmarked = [t.proto.placeholder for t in at.dataframe if t.proto.placeholder != EMPTY]
     assert not unmarked, "every table shows «—» for a missing value, not Streamlit's «None»"
     untold = [m.label for m in at.metric if not m.proto.help]
     assert not untold, f"SPEC §4: every KPI carries its definition (help): {untold}"

@@ -10,6 +10,7 @@ import polars as pl
 import streamlit as st
 
 from cac311.ui.format import (
+    EMPTY,
     IMMATURE_MARK,
     PARTIAL_MARK,
     definition,
@@ -58,9 +59,6 @@ def _delta_color(code: str, delta: float | None) -> Literal["normal", "inverse",
     return "inverse" if code in LOWER_IS_BETTER else "normal"
 
 
-MISSING = "—"
-
-
 def data_table(
     data: pl.DataFrame,
     *,
@@ -69,8 +67,9 @@ def data_table(
     column_order: Sequence[str] | None = None,
     height: int | Literal["auto"] = "auto",
 ) -> None:
-    """A read-only table in the dashboard's style: full width, no index, and "—" where a value
-    is missing (a median with no closed case, a never-reviewed item), not Streamlit's "None"."""
+    """A read-only table in the dashboard's style: full width, no index, and `EMPTY` ("—") where
+    a value is missing (a median with no closed case, a never-reviewed item), as the formatted
+    figures show it, not Streamlit's "None"."""
     st.dataframe(
         data,
         hide_index=True,
@@ -78,7 +77,7 @@ def data_table(
         height=height,
         column_config=column_config,
         column_order=column_order,
-        placeholder=MISSING,
+        placeholder=EMPTY,
         key=key,
     )
 
