@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy.engine import Engine
 
+from cac311.analytics import MISSING_GROUP
 from cac311.arguments import mode_arg, month_arg, working_calendar
 from cac311.config import Settings
 from cac311.db.queries import run_query
@@ -54,7 +55,6 @@ BREAKDOWN_BY: tuple[str, ...] = (
     "sector",
     "entity_id",
 )
-MISSING_GROUP = "(sin dato)"
 BREAKDOWN_SCHEMA: dict[str, pl.DataType] = {
     "grupo": pl.String(),
     "recibidos": pl.Int64(),
