@@ -2,6 +2,7 @@
 # Tablero 311 — one entry point for people and CI.
 #   bash dev.sh run    install everything into .venv and open the dashboard (embedded SQLite + demo data)
 #   bash dev.sh test   install everything into .venv and run the whole suite: ruff, mypy, pytest
+#   bash dev.sh lock   regenerate requirements.txt (the lock) from pyproject.toml's dependencies
 # Needs only python3 (and, for the browser tests, root to apt-get Debian's chromium).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -28,9 +29,10 @@ ensure_venv() {
   local stamp="$VENV/.requirements.sha256"
   local want; want=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    log "Instalando dependencias (requirements.txt)"
+    log "Instalando dependencias (requirements.txt, generado desde pyproject.toml)"
     "$PY" -m pip install -q --upgrade pip
     "$PY" -m pip install -q -r requirements.txt
+    "$PY" -m pip install -q --no-deps -e .
     echo "$want" > "$stamp"
   fi
 }
@@ -61,8 +63,16 @@ cmd_test() {
   log "pytest"; "$VENV/bin/pytest" -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"
 }
 
+cmd_lock() {
+  ensure_venv
+  # Keeps the versions already locked unless pyproject.toml needs others (--upgrade to refresh).
+  "$VENV/bin/uv" pip compile pyproject.toml --extra dev --python-version 3.11 \
+    --python-platform x86_64-unknown-linux-gnu -o requirements.txt "$@"
+}
+
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
-  *) echo "uso: bash dev.sh run|test [argumentos extra]"; exit 2 ;;
+  lock) shift; cmd_lock "$@" ;;
+  *) echo "uso: bash dev.sh run|test|lock [argumentos extra]"; exit 2 ;;
 esac

@@ -1,16 +1,24 @@
 """Settings of the product: where the database is and the rules the metrics follow.
 
-Everything here is read from the environment (or `.streamlit/secrets.toml`) with a safe default, so
-a fresh checkout runs with no configuration at all.
+Every value is read from the environment (`CAC311_*`, see the README's table) with the default of
+the SPEC, so a fresh checkout runs with no configuration at all. `Settings()` is the defaults
+alone (what tests and the demo use); `Settings.from_env()` reads the environment through
+pydantic-settings and turns every bad variable into one Spanish line of a `UserError`.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from cac311.errors import UserError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 QUERIES_DIR = PROJECT_ROOT / "queries"
@@ -43,35 +51,109 @@ def resolve_database_url(cli_url: str | None = None) -> str:
     return _secrets_database_url() or default_sqlite_url()
 
 
-def _env_dates(name: str) -> tuple[date, ...]:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return ()
-    return tuple(
-        sorted(date.fromisoformat(part.strip()) for part in raw.split(",") if part.strip())
-    )
+def _env(name: str, description: str) -> Any:
+    """A field read from the environment variable `name` (also settable by field name)."""
+    return Field(validation_alias=name, description=description)
 
 
-@dataclass(frozen=True)
-class Settings:
-    """The rules of SPEC §3 that AIG may change. Defaults follow the SPEC."""
+PositiveInt = Annotated[int, Field(ge=1)]
 
-    timezone: str = "America/Panama"
-    legal_limit_days: int = 30
-    ranking_min_n: int = 20
-    extra_days_off: tuple[date, ...] = field(default_factory=tuple)
-    freshness_al_dia_days: int = 90
-    freshness_por_vencer_days: int = 180
-    por_vencer_min_age: int = 25
+
+class Settings(BaseModel):
+    """The rules of SPEC §3 that AIG may change, and the dashboard's few knobs.
+
+    Each field names its environment variable; the default is written once, here.
+    """
+
+    model_config = ConfigDict(frozen=True, validate_by_name=True, validate_by_alias=True)
+
+    timezone: Annotated[
+        str, _env("CAC311_TIMEZONE", "time zone of local dates (fixed when the DB is created)")
+    ] = "America/Panama"
+    legal_limit_days: Annotated[
+        PositiveInt, _env("CAC311_LIMITE_DIAS", "legal limit L in days (both day modes)")
+    ] = 30
+    ranking_min_n: Annotated[
+        PositiveInt, _env("CAC311_RANKING_MIN_N", "minimum n to be ranked")
+    ] = 20
+    extra_days_off: Annotated[
+        tuple[date, ...],
+        NoDecode,
+        _env("CAC311_DIAS_LIBRES_EXTRA", "extra days off by decree, comma-separated ISO dates"),
+    ] = ()
+    freshness_al_dia_days: Annotated[
+        PositiveInt, _env("CAC311_FRESCURA_AL_DIA", "directory item al_dia up to N days")
+    ] = 90
+    freshness_por_vencer_days: Annotated[
+        PositiveInt, _env("CAC311_FRESCURA_POR_VENCER", "directory item por_vencer up to N days")
+    ] = 180
+    por_vencer_min_age: Annotated[
+        PositiveInt, _env("CAC311_POR_VENCER_DESDE", "'por vencer' list starts at this age")
+    ] = 25
+    demo_cases: Annotated[
+        PositiveInt, _env("CAC311_DEMO_CASOS", "cases of the first-start embedded demo")
+    ] = 250_000
+    session_minutes: Annotated[
+        PositiveInt, _env("CAC311_SESION_MINUTOS", "idle minutes before a local sign-in expires")
+    ] = 30
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("zona horaria desconocida (use p. ej. America/Panama)") from exc
+        return value
+
+    @field_validator("extra_days_off", mode="before")
+    @classmethod
+    def _split_dates(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            try:
+                return tuple(sorted(date.fromisoformat(part) for part in parts))
+            except ValueError as exc:
+                raise ValueError("fechas AAAA-MM-DD separadas por comas") from exc
+        return value
 
     @classmethod
     def from_env(cls) -> Settings:
-        return cls(
-            timezone=os.environ.get("CAC311_TIMEZONE", "America/Panama"),
-            legal_limit_days=int(os.environ.get("CAC311_LIMITE_DIAS", "30")),
-            ranking_min_n=int(os.environ.get("CAC311_RANKING_MIN_N", "20")),
-            extra_days_off=_env_dates("CAC311_DIAS_LIBRES_EXTRA"),
-            freshness_al_dia_days=int(os.environ.get("CAC311_FRESCURA_AL_DIA", "90")),
-            freshness_por_vencer_days=int(os.environ.get("CAC311_FRESCURA_POR_VENCER", "180")),
-            por_vencer_min_age=int(os.environ.get("CAC311_POR_VENCER_DESDE", "25")),
-        )
+        """The settings of the environment; UserError with one line per bad variable."""
+        try:
+            loaded = _EnvironmentSettings()
+        except ValidationError as exc:
+            raise UserError(_settings_error_lines(exc)) from None
+        return cls.model_validate(loaded.model_dump())
+
+    @classmethod
+    def variables(cls) -> dict[str, tuple[str, Any]]:
+        """{environment variable: (description, default)} — the README table is checked with it."""
+        return {
+            str(field.validation_alias): (field.description or "", field.default)
+            for field in cls.model_fields.values()
+        }
+
+
+class _EnvironmentSettings(BaseSettings, Settings):
+    """`Settings` read from the environment variables named by each field's alias."""
+
+    model_config = SettingsConfigDict(frozen=True, case_sensitive=True, extra="ignore")
+
+
+_ERROR_TEXT = {
+    "int_parsing": "debe ser un número entero",
+    "greater_than_equal": "debe ser un número entero mayor o igual que 1",
+}
+
+
+def _settings_error_lines(exc: ValidationError) -> str:
+    aliases = {field: str(info.validation_alias) for field, info in Settings.model_fields.items()}
+    lines = []
+    for error in exc.errors():
+        where = str(error["loc"][0]) if error["loc"] else ""
+        name = aliases.get(where, where)
+        raw = os.environ.get(name, "")
+        reason = _ERROR_TEXT.get(error["type"]) or str(error["msg"]).removeprefix("Value error, ")
+        lines.append(f"Variable de entorno {name}={raw!r} inválida: {reason}.")
+    return "\n".join(lines)

@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from cac311.auth import users
 from cac311.auth.audit import record, utc_now
 from cac311.auth.identity import ROLE_LABELS, ROLES, Identity, Role
+from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.errors import UserError
 
@@ -40,7 +41,6 @@ WRITER_URL_KEY: Final = "auth_writer_url"
 OIDC_AUDITED_KEY: Final = "auth_oidc_audited"
 DEMO_ROLE_KEY: Final = "auth_demo_role"
 DEMO_ENTITY_KEY: Final = "auth_demo_entity"
-DEFAULT_SESSION_MINUTES: Final = 30
 
 FIRST_ADMIN_COMMAND: Final = (
     "printf '%s\\n' 'CONTRASEÑA' | cac311 users add --email admin@aig.gob.pa "
@@ -49,13 +49,8 @@ FIRST_ADMIN_COMMAND: Final = (
 
 
 def session_timeout() -> timedelta:
-    """Inactivity after which a local sign-in expires (env `CAC311_SESION_MINUTOS`, default 30)."""
-    raw = os.environ.get("CAC311_SESION_MINUTOS", "").strip()
-    try:
-        minutes = int(raw) if raw else DEFAULT_SESSION_MINUTES
-    except ValueError:
-        minutes = DEFAULT_SESSION_MINUTES
-    return timedelta(minutes=max(minutes, 1))
+    """Inactivity after which a local sign-in expires (`CAC311_SESION_MINUTOS`, default 30)."""
+    return timedelta(minutes=Settings.from_env().session_minutes)
 
 
 @st.cache_resource(show_spinner=False)

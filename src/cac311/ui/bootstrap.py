@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,8 +27,6 @@ from cac311.ingest.demo import DemoSummary, generate_demo, is_database_empty
 
 log = logging.getLogger(__name__)
 
-DEMO_CASES_ENV = "CAC311_DEMO_CASOS"
-DEFAULT_DEMO_CASES = 250_000
 SETUP_HINT = (
     "Prepare la base de datos desde la línea de comandos:\n\n"
     "```bash\n"
@@ -51,15 +48,6 @@ def database_url() -> str:
 
 def is_sqlite(url: str) -> bool:
     return parse_url(url).get_backend_name() == "sqlite"
-
-
-def demo_cases() -> int:
-    """Size of the first-start demo (env `CAC311_DEMO_CASOS`, default 250,000)."""
-    raw = os.environ.get(DEMO_CASES_ENV, "").strip()
-    try:
-        return max(int(raw), 1) if raw else DEFAULT_DEMO_CASES
-    except ValueError:
-        return DEFAULT_DEMO_CASES
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -112,7 +100,7 @@ def prepare_embedded(url: str, settings: Settings) -> DemoSummary | None:
             summary: DemoSummary | None = None
             if is_database_empty(engine):
                 log.info("empty embedded database %s: generating demo data", path)
-                summary = generate_demo(engine, settings, cases=demo_cases())
+                summary = generate_demo(engine, settings, cases=settings.demo_cases)
                 log.info("%s", summary)
         finally:
             engine.dispose()

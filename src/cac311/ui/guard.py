@@ -30,6 +30,7 @@ from cac311.analytics import month_is_complete
 from cac311.auth.identity import ROLE_LABELS, ROLES, Identity, Role
 from cac311.auth.session import sign_in_gate, sign_out_control
 from cac311.config import Settings
+from cac311.errors import UserError
 from cac311.filters import CaseFilters
 from cac311.ui import bootstrap, loaders
 from cac311.ui.filters import (
@@ -142,7 +143,7 @@ class PageContext:
         st.caption(" · ".join(parts))
 
 
-def _prepare_database(url: str) -> None:
+def _prepare_database(url: str, settings: Settings) -> None:
     """Embedded SQLite: migrate and fill with demo data once. PostgreSQL: only check."""
     if bootstrap.is_sqlite(url):
         if bootstrap.already_prepared(url):
@@ -150,15 +151,15 @@ def _prepare_database(url: str) -> None:
         if bootstrap.embedded_needs_fill(url):
             with st.status("Preparando la base de datos de demostración…", expanded=True) as box:
                 box.write(
-                    f"Generando {bootstrap.demo_cases():,} casos ficticios (solo la primera vez)."
+                    f"Generando {settings.demo_cases:,} casos ficticios (solo la primera vez)."
                 )
-                summary = bootstrap.prepare_embedded(url, loaders.settings())
+                summary = bootstrap.prepare_embedded(url, settings)
                 loaders.clear_all()
                 box.update(label="Datos de demostración listos", state="complete", expanded=False)
                 if summary is not None:
                     log.info("first start: %s", summary)
         else:
-            bootstrap.prepare_embedded(url, loaders.settings())
+            bootstrap.prepare_embedded(url, settings)
         return
     if not loaders.schema_ready(url):
         st.title("Tablero 311")
@@ -219,7 +220,12 @@ def page_setup(page: Page, *, subtitle: str = "") -> PageContext:
     )
     url = bootstrap.database_url()
     try:
-        _prepare_database(url)
+        settings = Settings.from_env()
+    except UserError as exc:
+        st.error(f"La configuración del Tablero 311 no es válida:\n\n{exc}")
+        st.stop()
+    try:
+        _prepare_database(url, settings)
         identity = sign_in_gate(url)
         facts = loaders.database_facts(url)
         options = loaders.filter_options(url) if facts.has_cases else None
@@ -279,7 +285,7 @@ def page_setup(page: Page, *, subtitle: str = "") -> PageContext:
         page=page,
         identity=identity,
         url=url,
-        settings=loaders.settings(),
+        settings=settings,
         facts=facts,
         options=options,
         filters=filters,
