@@ -2,23 +2,27 @@
 
 import streamlit as st
 
-from cac311.ui import charts, loaders
+from cac311.ui import loaders
+from cac311.ui.charts import ranking as ranking_charts
+from cac311.ui.charts import trends as trend_charts
+from cac311.ui.errors import stop_on_error
 from cac311.ui.guard import RESUMEN, page_setup
 from cac311.ui.widgets import kpi_row, plot
 from metrics.publication import entity_rows
 
 ctx = page_setup(RESUMEN, subtitle="Cumplimiento nacional del plazo legal de 30 días")
 
-ctx.stamp()
-kpi_row(loaders.kpi_deltas(ctx.url, ctx.month, ctx.mode, ctx.filters.cases))
+with stop_on_error("calcular las cifras nacionales"):
+    trend, deltas = loaders.trend_and_deltas(ctx.source, ctx.period, ctx.chosen.cases)
+    table = loaders.monthly_table(ctx.source, ctx.period, ctx.chosen.cases)
 
-trend = loaders.monthly_trend(ctx.url, ctx.month, 13, ctx.mode, ctx.filters.cases)
-table = loaders.monthly_table(ctx.url, ctx.month, ctx.mode, ctx.filters.cases)
+ctx.stamp()
+kpi_row(deltas)
 left, right = st.columns(2)
 with left:
-    plot(charts.volume_trend(trend), key="resumen_volumen")
-    plot(charts.index_trend(trend), key="resumen_indice")
+    plot(trend_charts.volume_trend(trend), key="resumen_volumen")
+    plot(trend_charts.index_trend(trend), key="resumen_indice")
 with right:
-    plot(charts.backlog_trend(trend), key="resumen_rezago")
-    plot(charts.top_overdue(entity_rows(table)), key="resumen_vencidos")
+    plot(trend_charts.backlog_trend(trend), key="resumen_rezago")
+    plot(ranking_charts.top_overdue(entity_rows(table)), key="resumen_vencidos")
 ctx.stamp()

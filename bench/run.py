@@ -64,7 +64,9 @@ sys.path.insert(0, str(PROJECT / "bench"))
 from bench_demo import machine, server_version  # noqa: E402
 from bench_import import run_import_benchmark  # noqa: E402
 
-from cac311 import analytics, analytics_ops  # noqa: E402
+from cac311.analytics import monthly, open_cases  # noqa: E402
+from cac311.analytics.closures import days_distribution  # noqa: E402
+from cac311.analytics.dates import data_dates, data_facts  # noqa: E402
 from cac311.cli import main as cli_main  # noqa: E402
 from cac311.config import Settings  # noqa: E402
 from cac311.db.engine import make_engine  # noqa: E402
@@ -72,6 +74,8 @@ from cac311.db.setup import prepare_database  # noqa: E402
 from cac311.filters import CaseFilters  # noqa: E402
 from cac311.ingest.demo import generate_demo  # noqa: E402
 from metrics.daycount import day_num  # noqa: E402
+from metrics.definitions import TOTAL_ID  # noqa: E402
+from metrics.period import Month, Period  # noqa: E402
 from tests.e2e.support import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - one chromium launch recipe
 
 RESULTS_DIR = PROJECT / "bench" / "results"
@@ -155,10 +159,7 @@ def fill(url: str, cases: int, refill: bool) -> dict[str, Any]:
 
 
 def last_complete_month(engine: Engine) -> str:
-    datos_al = analytics.data_as_of(engine)
-    months = analytics.available_months(engine)
-    complete = [m for m in months if analytics.month_is_complete(m, datos_al)]
-    return complete[-1]
+    return str(data_dates(engine).complete_months[-1])
 
 
 # --- pages through AppTest ----------------------------------------------------------------------
@@ -245,51 +246,46 @@ def loader_times(url: str, month: str) -> dict[str, float]:
     engine = make_engine(url, read_only=True)
     settings = Settings()
     nofilter = CaseFilters()
-    datos_al = analytics.data_as_of(engine)
+    dates = data_dates(engine)
+    datos_al = dates.datos_al
     assert datos_al is not None
-    table = analytics.monthly_table(engine, settings, month, "calendario")
+    period = Period(Month.parse(month))
+    mode = period.mode
+    table = monthly.monthly_table(engine, settings, period=period, dates=dates)
     entity = str(
-        table.filter(pl.col("entidad_id") != analytics.TOTAL_ID).sort(
-            "vencidos_fin_mes", descending=True
-        )["entidad_id"][0]
+        table.filter(pl.col("entidad_id") != TOTAL_ID).sort("vencidos_fin_mes", descending=True)[
+            "entidad_id"
+        ][0]
     )
     one = CaseFilters(entity_ids=(entity,))
     sector = CaseFilters(sectors=(FILTER_SECTOR,))
+
+    def trend(filters: CaseFilters) -> Any:
+        return monthly.trend_and_deltas(
+            engine, settings, period=period, dates=dates, filters=filters
+        )
+
     calls: dict[str, Callable[[], Any]] = {
-        "data_as_of + available_months": lambda: analytics.available_months(engine),
-        "kpi_deltas (13 meses)": lambda: analytics.kpi_deltas(
-            engine, settings, month, "calendario", nofilter
+        "data_facts (every page run)": lambda: data_facts(engine),
+        "trend_and_deltas (13 meses)": lambda: trend(nofilter),
+        "monthly_table": lambda: monthly.monthly_table(
+            engine, settings, period=period, dates=dates, filters=nofilter
         ),
-        "monthly_trend (13 meses)": lambda: analytics.monthly_trend(
-            engine, settings, month, 13, "calendario", nofilter
+        "trend_and_deltas sector": lambda: trend(sector),
+        "monthly_table sector": lambda: monthly.monthly_table(
+            engine, settings, period=period, dates=dates, filters=sector
         ),
-        "monthly_table": lambda: analytics.monthly_table(
-            engine, settings, month, "calendario", nofilter
+        "ranking": lambda: monthly.ranking(engine, settings, period=period, filters=nofilter),
+        "trend_and_deltas entidad": lambda: trend(one),
+        "days_distribution entidad": lambda: days_distribution(engine, period=period, filters=one),
+        "aging_buckets entidad": lambda: open_cases.aging_buckets(
+            engine, settings, as_of=datos_al, mode=mode, filters=one
         ),
-        "kpi_deltas sector": lambda: analytics.kpi_deltas(
-            engine, settings, month, "calendario", sector
+        "open_cases vencidos entidad": lambda: open_cases.open_cases(
+            engine, settings, entity_id=entity, as_of=datos_al, mode=mode, which="vencidos"
         ),
-        "monthly_trend sector": lambda: analytics.monthly_trend(
-            engine, settings, month, 13, "calendario", sector
-        ),
-        "monthly_table sector": lambda: analytics.monthly_table(
-            engine, settings, month, "calendario", sector
-        ),
-        "ranking": lambda: analytics.ranking(engine, settings, month, "calendario", nofilter),
-        "monthly_trend entidad": lambda: analytics.monthly_trend(
-            engine, settings, month, 13, "calendario", one
-        ),
-        "days_distribution entidad": lambda: analytics_ops.days_distribution(
-            engine, settings, month, "calendario", one
-        ),
-        "aging_buckets entidad": lambda: analytics_ops.aging_buckets(
-            engine, settings, datos_al, "calendario", one
-        ),
-        "open_cases vencidos entidad": lambda: analytics_ops.open_cases(
-            engine, settings, entity, datos_al, "calendario", "vencidos"
-        ),
-        "breakdown case_type entidad": lambda: analytics_ops.breakdown(
-            engine, settings, month, "calendario", "case_type", one
+        "breakdown case_type entidad": lambda: monthly.breakdown(
+            engine, settings, period=period, by="case_type", filters=one
         ),
     }
     times = {name: round(timed(call)[0], 3) for name, call in calls.items()}
@@ -425,7 +421,9 @@ def _same_figures(reference: pd.DataFrame, other: pd.DataFrame) -> bool:
 
 def export_comparison(url: str, month: str, naive: bool) -> dict[str, Any]:
     engine = make_engine(url, read_only=True)
-    reference = analytics.monthly_table(engine, Settings(), month, "calendario").to_pandas()
+    reference = monthly.monthly_table(
+        engine, Settings(), period=Period(Month.parse(month)), dates=data_dates(engine)
+    ).to_pandas()
     engine.dispose()
     export_runs = [_export(url, month) for _ in range(3)]
     naive_s, naive_frame = timed(lambda: naive_table(url, month)) if naive else (None, None)

@@ -5,10 +5,10 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from cac311.auth.audit import record
-from cac311.auth.session import auth_database_url, auth_engine
-from cac311.errors import UserError
-from cac311.ui import charts, loaders
+from cac311.ui import loaders
+from cac311.ui.audit import audit
+from cac311.ui.charts import ranking as ranking_charts
+from cac311.ui.errors import stop_on_error
 from cac311.ui.format import (
     SECTOR_LABELS,
     csv_bytes,
@@ -20,8 +20,9 @@ from cac311.ui.format import (
     month_long,
 )
 from cac311.ui.guard import ENTIDAD, RANKING, page_setup
+from cac311.ui.views import ranking as views
+from cac311.ui.views.labels import relabel
 from cac311.ui.widgets import csv_download, data_table, plot
-from metrics import presentation
 
 ctx = page_setup(
     RANKING,
@@ -76,10 +77,10 @@ def columns_config(with_position: bool) -> dict[str, Any]:
 
 def own_summary(entity_id: str) -> None:
     """The enlace's position on top of the page."""
-    summary = presentation.position_summary(ranking, entity_id)
+    summary = views.position_summary(ranking, entity_id)
     who = f"Su entidad, **{entity_id} — {ctx.options.entity_name(entity_id)}**,"
     if summary.posicion is not None:
-        moved = presentation.change_sentence(summary.cambio)
+        moved = views.change_sentence(summary.cambio)
         st.info(
             f"{who} ocupa la posición **{summary.posicion} de "
             f"{summary.clasificadas}** en {MONTH_TEXT} ({moved}). "
@@ -109,11 +110,8 @@ def table(frame: pl.DataFrame, key: str, with_position: bool = True) -> None:
     )
 
 
-try:
-    ranking = loaders.ranking(ctx.url, ctx.month, ctx.mode, ctx.filters.cases)
-except (UserError, ValueError) as exc:
-    st.error(f"No se pudo calcular el ranking: {exc}")
-    st.stop()
+with stop_on_error("calcular el ranking"):
+    ranking = loaders.ranking(ctx.source, ctx.period, ctx.chosen.cases)
 
 ctx.stamp()
 if OWN:
@@ -122,8 +120,8 @@ if ranking.is_empty():
     st.info(f"Ninguna entidad tiene casos evaluados en {MONTH_TEXT} con los filtros aplicados.")
     st.stop()
 
-ranked = presentation.relabel(presentation.ranked_view(ranking, OWN), {"sector": SECTOR_LABELS})
-unranked = presentation.relabel(presentation.unranked_view(ranking, OWN), {"sector": SECTOR_LABELS})
+ranked = relabel(views.ranked_view(ranking, OWN), {"sector": SECTOR_LABELS})
+unranked = relabel(views.unranked_view(ranking, OWN), {"sector": SECTOR_LABELS})
 tab_ranking, tab_sector, tab_funnel = st.tabs(
     ["Ranking nacional", "Por sector", "Gráfico de embudo"]
 )
@@ -162,24 +160,24 @@ mes): el cumplimiento que la entidad supera con razonable seguridad.
             "se muestran sin posición porque con tan pocos casos el orden no sería justo."
         )
         table(unranked, key="ranking_no_clasificadas", with_position=False)
-    export = presentation.ranking_export(ranking, ctx.month, ctx.mode)
+    export = views.ranking_export(ranking, ctx.period)
     if csv_download(
         "Descargar ranking (CSV)",
         csv_bytes(export),
         f"ranking_{ctx.month}_{ctx.mode}.csv",
         key="ranking_csv",
     ):
-        record(
-            auth_engine(auth_database_url(ctx.url)),
+        audit(
+            ctx.url,
             ctx.identity.email,
             "export",
-            f"ranking {ctx.month} {ctx.mode} filtros={ctx.filters.link_params()} "
+            f"ranking {ctx.month} {ctx.mode} filtros={ctx.chosen.link_params()} "
             f"({export.height} filas)",
         )
     ctx.stamp()
 
 with tab_sector:
-    sectors = presentation.sectors_present(ranking)
+    sectors = views.sectors_present(ranking)
     if not sectors:
         st.info(f"Ninguna entidad clasifica en {MONTH_TEXT} con los filtros aplicados.")
     else:
@@ -197,19 +195,17 @@ with tab_sector:
             "Pares del mismo sector en el orden del ranking nacional. La posición mostrada es la "
             "nacional: no se recalcula dentro del sector."
         )
-        peers = presentation.relabel(
-            presentation.sector_peers(ranking, sector, OWN), {"sector": SECTOR_LABELS}
-        )
+        peers = relabel(views.sector_peers(ranking, sector, OWN), {"sector": SECTOR_LABELS})
         table(peers, key="ranking_sector_tabla")
     ctx.stamp()
 
 with tab_funnel:
-    rate = presentation.national_rate(ranking)
+    rate = views.national_rate(ranking)
     if rate is None:
         st.info("Sin casos evaluados para el gráfico de embudo.")
     else:
-        limits = loaders.funnel_limits(rate, presentation.funnel_n_max(ranking, MIN_N))
-        plot(charts.funnel_plot(ranking, limits, rate, highlight=OWN), key="ranking_embudo")
+        limits = loaders.funnel_limits(rate, views.funnel_n_max(ranking, MIN_N))
+        plot(ranking_charts.funnel_plot(ranking, limits, rate, highlight=OWN), key="ranking_embudo")
         st.caption(
             "Cada punto es una entidad (todas las que tienen casos evaluados, clasifiquen o no). "
             "Las líneas punteadas son los límites al 95 % alrededor de la tasa de referencia "
@@ -232,5 +228,5 @@ st.page_link(
     ENTIDAD.path,
     label=f"Abrir la ficha de {chosen}",
     icon=ENTIDAD.icon,
-    query_params={**ctx.filters.link_params(), "e": chosen},
+    query_params={**ctx.chosen.link_params(), "e": chosen},
 )

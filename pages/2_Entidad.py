@@ -6,11 +6,12 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from cac311.auth.audit import record
-from cac311.auth.session import auth_database_url, auth_engine
-from cac311.errors import UserError
 from cac311.filters import CaseFilters
-from cac311.ui import charts, charts_entity, loaders
+from cac311.ui import loaders
+from cac311.ui.audit import audit
+from cac311.ui.charts import entity as entity_charts
+from cac311.ui.charts import trends as trend_charts
+from cac311.ui.errors import stop_on_error
 from cac311.ui.filters import notices, url_choice
 from cac311.ui.format import (
     CASE_TYPE_LABELS,
@@ -28,14 +29,16 @@ from cac311.ui.format import (
     month_long,
 )
 from cac311.ui.guard import ENTIDAD, RANKING, page_setup
+from cac311.ui.views import entity as views
+from cac311.ui.views.labels import relabel
+from cac311.ui.views.ranking import change_sentence, position_summary
 from cac311.ui.widgets import csv_download, data_table, kpi_row, plot
-from metrics import presentation
 
 ctx = page_setup(ENTIDAD, subtitle="Cumplimiento, rezago y casos por atender de una entidad")
 
 LIMIT = ctx.settings.legal_limit_days
 MONTH_TEXT = month_long(ctx.month)
-MODE_TEXT = MODE_LABELS.get(ctx.mode, ctx.mode)
+MODE_TEXT = MODE_LABELS[ctx.mode]
 OWN = ctx.identity.entity_id if ctx.identity.role == "enlace" else None
 BREAKDOWNS: dict[str, tuple[str, dict[str, str]]] = {
     "case_type": ("tipo de caso", CASE_TYPE_LABELS),
@@ -101,13 +104,14 @@ BREAKDOWN_COLUMNS: dict[str, Any] = {
 
 def choose_entity() -> str:
     """The page's entity, kept in the URL as `e` (notices about a bad `e` shown here)."""
-    options = presentation.entity_options(ctx.options.entities, ctx.filters.cases.sectors, OWN)
-    if OWN is None and not ctx.filters.cases.entity_ids:
-        table = loaders.monthly_table(ctx.url, ctx.month, ctx.mode, ctx.filters.cases)
-        most_overdue = presentation.most_overdue_entity(table)
-    else:
-        most_overdue = None
-    default = presentation.default_entity(options, OWN, ctx.filters.cases.entity_ids, most_overdue)
+    cases = ctx.chosen.cases
+    options = views.entity_options(ctx.options.entities, cases.sectors, OWN)
+    most_overdue = None
+    if OWN is None and not cases.entity_ids:
+        with stop_on_error("elegir la entidad"):
+            table = loaders.monthly_table(ctx.source, ctx.period, cases)
+        most_overdue = views.most_overdue_entity(table)
+    default = views.default_entity(options, OWN, cases.entity_ids, most_overdue)
     shown = len(notices())
     chosen = url_choice(
         "e",
@@ -124,12 +128,13 @@ def choose_entity() -> str:
 
 
 def ranking_line(entity_id: str) -> None:
-    ranking = loaders.ranking(ctx.url, ctx.month, ctx.mode, ctx.filters.cases)
-    summary = presentation.position_summary(ranking, entity_id)
+    with stop_on_error("calcular el ranking"):
+        ranking = loaders.ranking(ctx.source, ctx.period, ctx.chosen.cases)
+    summary = position_summary(ranking, entity_id)
     if summary.posicion is not None:
         text = (
             f"Posición **{summary.posicion} de {summary.clasificadas}** en el ranking de "
-            f"{MONTH_TEXT} ({presentation.change_sentence(summary.cambio)})."
+            f"{MONTH_TEXT} ({change_sentence(summary.cambio)})."
         )
     elif summary.in_table:
         text = (
@@ -146,16 +151,15 @@ def ranking_line(entity_id: str) -> None:
         RANKING.path,
         label="Ver el ranking completo",
         icon=RANKING.icon,
-        query_params=ctx.filters.link_params(),
+        query_params=ctx.chosen.link_params(),
     )
 
 
 def sla_section(entity_id: str, deltas: pl.DataFrame, filters: CaseFilters) -> None:
-    sla = presentation.sla_figures(
-        loaders.sla_clock(ctx.url, ctx.month, ctx.mode, filters), entity_id
-    )
-    legal_pct = presentation.kpi_value(deltas, "pct_cerrados_en_plazo")
-    closed = int(presentation.kpi_value(deltas, "cerrados") or 0)
+    with stop_on_error("calcular el reloj de servicio"):
+        sla = views.sla_figures(loaders.sla_clock(ctx.source, ctx.period, filters), entity_id)
+    legal_pct = views.kpi_value(deltas, "pct_cerrados_en_plazo")
+    closed = int(views.kpi_value(deltas, "cerrados") or 0)
     legal, service = st.columns(2)
     legal.metric(
         f"Plazo legal ({LIMIT} días)",
@@ -177,7 +181,7 @@ def sla_section(entity_id: str, deltas: pl.DataFrame, filters: CaseFilters) -> N
         else "Ningún caso cerrado en el mes tenía SLA de servicio."
     )
     plot(
-        charts_entity.clock_comparison(
+        entity_charts.clock_comparison(
             legal_pct, closed, sla.pct_dentro_sla, sla.cerrados_con_sla, LIMIT
         ),
         key="entidad_relojes",
@@ -204,17 +208,16 @@ def case_lists(entity_id: str, filters: CaseFilters) -> None:
         + (" Solo los del tipo de caso, canal y provincia filtrados." if narrowed else "")
     )
     for which, title, empty_text, help_text in CASE_LISTS:
-        cases = presentation.filter_case_list(
-            loaders.open_cases(ctx.url, entity_id, as_of, ctx.mode, which),
-            filters.case_types,
-            filters.channels,
-            filters.provinces,
+        with stop_on_error("leer los casos por atender"):
+            listed = loaders.open_case_list(ctx.source, entity_id, as_of, ctx.mode, which)
+        cases = views.filter_case_list(
+            listed, filters.case_types, filters.channels, filters.provinces
         )
         st.markdown(f"##### {title}: {fmt_int(cases.height)}", help=help_text)
         if cases.is_empty():
             st.success(empty_text, icon=":material/check_circle:")
             continue
-        shown = presentation.relabel(
+        shown = relabel(
             cases,
             {
                 "case_type": CASE_TYPE_LABELS,
@@ -234,33 +237,26 @@ def case_lists(entity_id: str, filters: CaseFilters) -> None:
             f"{which}_{entity_id}_{as_of:%Y%m%d}_{ctx.mode}.csv",
             key=f"csv_{which}",
         ):
-            record(
-                auth_engine(auth_database_url(ctx.url)),
+            audit(
+                ctx.url,
                 ctx.identity.email,
                 "export",
                 f"{which} {entity_id} al {as_of.isoformat()} {ctx.mode} "
-                f"filtros={ctx.filters.link_params()} ({cases.height} casos)",
+                f"filtros={ctx.chosen.link_params()} ({cases.height} casos)",
             )
 
 
 entity = choose_entity()
 # The chosen entity decides the sector: the sector filter only narrows the entity choice.
-entity_filters = replace(ctx.filters.cases.with_entity(entity), sectors=())
-sector = next((s for code, _n, s in ctx.options.entities if code == entity), "")
+entity_filters = replace(ctx.chosen.cases.with_entity(entity), sectors=())
+sector = ctx.options.entity_sector(entity)
 
 st.subheader(f"{entity} — {ctx.options.entity_name(entity)}")
 st.caption(f"Sector: {label(SECTOR_LABELS, sector or None)}")
-try:
-    deltas = loaders.kpi_deltas(ctx.url, ctx.month, ctx.mode, entity_filters)
-    trend = presentation.trim_before(
-        loaders.monthly_trend(ctx.url, ctx.month, 13, ctx.mode, entity_filters),
-        ctx.facts.months[0] if ctx.facts.months else None,
-    )
-except (UserError, ValueError) as exc:
-    st.error(f"No se pudieron calcular las cifras de {entity}: {exc}")
-    st.stop()
-
-span = presentation.activity_span(trend, ctx.month)
+with stop_on_error(f"calcular las cifras de {entity}"):
+    whole_trend, deltas = loaders.trend_and_deltas(ctx.source, ctx.period, entity_filters)
+trend = views.trim_before(whole_trend, ctx.facts.months[0] if ctx.facts.months else None)
+span = views.activity_span(trend, ctx.month)
 ranking_line(entity)
 ctx.stamp()
 if not span.any_activity:
@@ -278,29 +274,21 @@ kpi_row(deltas)
 st.markdown("#### Tendencia de 13 meses")
 left, right = st.columns(2)
 with left:
-    plot(charts.volume_trend(trend), key="entidad_volumen")
-    plot(charts.index_trend(trend), key="entidad_indice")
+    plot(trend_charts.volume_trend(trend), key="entidad_volumen")
+    plot(trend_charts.index_trend(trend), key="entidad_indice")
 with right:
-    plot(charts.backlog_trend(trend), key="entidad_rezago")
-    plot(
-        charts.days_histogram(
-            loaders.days_distribution(ctx.url, ctx.month, ctx.mode, entity_filters),
-            LIMIT,
-            MODE_TEXT,
-        ),
-        key="entidad_dias",
-    )
+    plot(trend_charts.backlog_trend(trend), key="entidad_rezago")
+    with stop_on_error("calcular la distribución de días"):
+        distribution = loaders.days_distribution(ctx.source, ctx.period, entity_filters)
+    plot(entity_charts.days_histogram(distribution, LIMIT, MODE_TEXT), key="entidad_dias")
 ctx.stamp()
 
 st.markdown("#### Casos abiertos y desglose")
 left, right = st.columns(2)
 with left:
-    plot(
-        charts.aging_bars(
-            loaders.aging_buckets(ctx.url, ctx.datos_al, ctx.mode, entity_filters), LIMIT
-        ),
-        key="entidad_antiguedad",
-    )
+    with stop_on_error("calcular la antigüedad de los casos abiertos"):
+        buckets = loaders.aging_buckets(ctx.source, ctx.datos_al, ctx.mode, entity_filters)
+    plot(entity_charts.aging_bars(buckets, LIMIT), key="entidad_antiguedad")
     st.caption(
         f"Antigüedad de los casos abiertos al {fmt_date(ctx.datos_al)} (fecha de corte), "
         f"en {MODE_TEXT}."
@@ -315,11 +303,12 @@ with right:
         horizontal_radio=True,
     )
     group_label, group_labels = BREAKDOWNS[by]
-    figures = loaders.breakdown(ctx.url, ctx.month, ctx.mode, by, entity_filters)
-    plot(charts.breakdown_bars(figures, group_label, group_labels), key="entidad_desglose")
+    with stop_on_error("calcular el desglose"):
+        figures = loaders.breakdown(ctx.source, ctx.period, by, entity_filters)
+    plot(entity_charts.breakdown_bars(figures, group_label, group_labels), key="entidad_desglose")
     with st.expander("Ver la tabla del desglose"):
         data_table(
-            presentation.relabel(figures, {"grupo": group_labels}),
+            relabel(figures, {"grupo": group_labels}),
             column_config={
                 **BREAKDOWN_COLUMNS,
                 "grupo": st.column_config.TextColumn(group_label.capitalize()),

@@ -3,9 +3,11 @@ with a total line for context, the cohort view and the table of plotted values (
 
 import streamlit as st
 
-from cac311.errors import UserError
-from cac311.ui import charts, charts_trends, loaders
-from cac311.ui.admin_views import audit, metric_column, text_column
+from cac311.ui import loaders
+from cac311.ui.audit import audit
+from cac311.ui.charts import trends as trend_charts
+from cac311.ui.columns import metric_column, text_column
+from cac311.ui.errors import stop_on_error
 from cac311.ui.filters import notices, url_choice
 from cac311.ui.format import (
     CASE_TYPE_LABELS,
@@ -19,8 +21,7 @@ from cac311.ui.format import (
     month_long,
 )
 from cac311.ui.guard import TENDENCIAS, page_setup
-from cac311.ui.widgets import csv_download, data_table, immature_note, plot
-from metrics.trend_views import (
+from cac311.ui.views.trends import (
     COHORT_KPI,
     MONTH_WINDOWS,
     RATE_KPIS,
@@ -32,6 +33,8 @@ from metrics.trend_views import (
     plotted_values,
     top_groups,
 )
+from cac311.ui.widgets import csv_download, data_table, immature_note, plot
+from metrics.definitions import TOTAL_NAME
 
 ctx = page_setup(TENDENCIAS, subtitle="Cualquier indicador mensual, desglosado, y sus cohortes")
 
@@ -78,8 +81,9 @@ for text in notices()[seen:]:
 st.caption(f"**{metric_label(kpi)}**: {definition(kpi)}")
 
 split_by = SPLITS[split]
+cases = ctx.chosen.cases
 months = months_to_show(ctx.facts.months, ctx.month, int(window))
-total_label = "Total nacional" if ctx.filters.cases.is_empty() else "Total con los filtros"
+total_label = TOTAL_NAME if cases.is_empty() else "Total con los filtros"
 entity_names = {code: f"{code} · {name}" for code, name, _sector in ctx.options.entities}
 table_labels = {
     "tipo": CASE_TYPE_LABELS,
@@ -91,18 +95,13 @@ table_labels = {
 }[split]
 chart_labels = {} if split == "entidad" else table_labels
 
-try:
-    total = loaders.monthly_trend(ctx.url, ctx.month, months, ctx.mode, ctx.filters.cases)
+with stop_on_error("calcular la tendencia"):
+    total = loaders.monthly_trend(ctx.source, ctx.period, months, cases, None)
     trend = (
-        loaders.monthly_trend(
-            ctx.url, ctx.month, months, ctx.mode, ctx.filters.cases, split_by=split_by
-        )
+        loaders.monthly_trend(ctx.source, ctx.period, months, cases, split_by)
         if split_by is not None
         else total
     )
-except (UserError, ValueError) as exc:
-    st.error(f"No se pudo calcular la tendencia: {exc}")
-    st.stop()
 
 shown = top_groups(trend) if split_by is not None else TopGroups(total, ("Total",), 1)
 context = total if split_by is not None and kpi in RATE_KPIS else None
@@ -121,7 +120,7 @@ if shown.truncated:
         icon=":material/filter_list:",
     )
 plot(
-    charts_trends.kpi_trend(
+    trend_charts.kpi_trend(
         shown.frame,
         kpi,
         chart_labels,
@@ -149,9 +148,9 @@ if kpi == COHORT_KPI and split_by is not None:
 
 st.subheader("Cohortes")
 ctx.stamp()
-scope = "" if ctx.filters.cases.is_empty() else " con los filtros de la barra lateral"
+scope = "" if cases.is_empty() else " con los filtros de la barra lateral"
 st.caption(f"{definition(COHORT_KPI)} Sobre todos los casos{scope}.")
-plot(charts.cohort_chart(total), key="tendencias_cohortes")
+plot(trend_charts.cohort_chart(total), key="tendencias_cohortes")
 immature_note(total)
 
 st.subheader("Valores graficados")
@@ -174,4 +173,4 @@ data_table(
 )
 file_name = f"tendencia_{kpi}_{split}_{months}m_{ctx.month}_{ctx.mode}.csv"
 if csv_download("Descargar CSV", csv_bytes(values), file_name, key="tendencias_csv"):
-    audit(ctx.url, ctx.identity.email, "export", f"{file_name} {ctx.filters.link_params()}")
+    audit(ctx.url, ctx.identity.email, "export", f"{file_name} {ctx.chosen.link_params()}")

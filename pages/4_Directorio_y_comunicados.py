@@ -3,9 +3,11 @@ a stale directory and many overdue cases, and press-release anticipation in the 
 
 import streamlit as st
 
-from cac311.filters import CaseFilters
-from cac311.ui import charts, charts_directory, loaders
-from cac311.ui.admin_views import count_column, metric_column, text_column
+from cac311.filters import NO_FILTERS
+from cac311.ui import loaders
+from cac311.ui.charts import directory as directory_charts
+from cac311.ui.columns import count_column, metric_column, text_column
+from cac311.ui.errors import stop_on_error
 from cac311.ui.filters import notices, url_multi
 from cac311.ui.format import (
     FRESHNESS_LABELS,
@@ -21,8 +23,7 @@ from cac311.ui.format import (
     month_long,
 )
 from cac311.ui.guard import DIRECTORIO, page_setup
-from cac311.ui.widgets import data_table, plot
-from metrics.directory_views import (
+from cac311.ui.views.directory import (
     entity_state,
     entity_table,
     filter_entities,
@@ -32,15 +33,16 @@ from metrics.directory_views import (
     release_rows,
     release_total,
     stale_threshold,
-    with_labels,
 )
+from cac311.ui.views.labels import relabel
+from cac311.ui.widgets import data_table, plot
 from metrics.freshness import ITEMS, STATUSES
 
 ctx = page_setup(
     DIRECTORIO,
     subtitle="Actualización del directorio de servicios y anticipación de los comunicados",
 )
-cases = ctx.filters.cases
+cases = ctx.chosen.cases
 al_dia, por_vencer = ctx.settings.freshness_al_dia_days, ctx.settings.freshness_por_vencer_days
 cutoff = fmt_date(ctx.datos_al)
 if cases.case_types or cases.channels or cases.provinces:
@@ -58,11 +60,11 @@ st.caption(
     f"vencido con más de {por_vencer}, sin registro si nunca se revisó. El estado de la entidad "
     "es el de su peor ítem."
 )
-all_entities = loaders.entity_freshness(ctx.url, ctx.datos_al)
+with stop_on_error("calcular la actualización del directorio"):
+    all_entities = loaders.entity_freshness(ctx.source, ctx.datos_al)
+    all_items = loaders.directory_freshness(ctx.source, ctx.datos_al)
 entities = filter_entities(all_entities, cases.entity_ids, cases.sectors)
-items = filter_entities(
-    loaders.directory_freshness(ctx.url, ctx.datos_al), cases.entity_ids, cases.sectors
-)
+items = filter_entities(all_items, cases.entity_ids, cases.sectors)
 STATE_HELP = {
     "al_dia": f"Entidades cuyos tres ítems se revisaron hace {al_dia} días o menos.",
     "por_vencer": f"Entidades cuyo peor ítem tiene entre {al_dia + 1} y {por_vencer} días "
@@ -99,10 +101,11 @@ states = url_multi(
 for text in notices()[seen:]:
     st.warning(text, icon=":material/link_off:")
 table = filter_states(entity_table(items, entities), states)
-shown = with_labels(
-    with_labels(table, ["estado_general", *(f"estado_{item}" for item in ITEMS)], FRESHNESS_LABELS),
-    ["sector"],
-    SECTOR_LABELS,
+STATE_COLUMNS = ("estado_general", *(f"estado_{item}" for item in ITEMS))
+shown = relabel(
+    table,
+    {**dict.fromkeys(STATE_COLUMNS, FRESHNESS_LABELS), "sector": SECTOR_LABELS},
+    missing=None,
 )
 age_columns = {
     f"edad_{item}": count_column(
@@ -134,22 +137,20 @@ with st.expander("Mapa de estados por entidad e ítem", icon=":material/grid_vie
         st.info("No hay entidades activas con estos filtros.")
     else:
         plot(
-            charts.freshness_heatmap(with_labels(items, ["item"], ITEM_LABELS), FRESHNESS_LABELS),
+            directory_charts.freshness_heatmap(
+                relabel(items, {"item": ITEM_LABELS}, missing=None), FRESHNESS_LABELS
+            ),
             key="directorio_mapa",
         )
 
 # --- stale directory and many overdue cases --------------------------------------------------
 st.subheader("Directorio vencido y muchos casos vencidos")
 ctx.stamp()
-stale = filter_entities(
-    loaders.stale_and_breaching(ctx.url, ctx.month, ctx.mode, ctx.datos_al),
-    cases.entity_ids,
-    cases.sectors,
-    entity_sectors=all_entities,
-)
-threshold = stale_threshold(
-    all_entities, loaders.breakdown(ctx.url, ctx.month, ctx.mode, "entity_id", CaseFilters())
-)
+with stop_on_error("calcular las entidades con directorio vencido"):
+    stale_all = loaders.stale_and_breaching(ctx.source, ctx.period, ctx.datos_al)
+    per_entity = loaders.breakdown(ctx.source, ctx.period, "entity_id", NO_FILTERS)
+stale = filter_entities(stale_all, cases.entity_ids, cases.sectors, entity_sectors=all_entities)
+threshold = stale_threshold(all_entities, per_entity)
 threshold_text = fmt_int(threshold) if threshold.is_integer() else fmt_dec(threshold)
 st.caption(
     f"Entidades activas con el directorio vencido o sin registro el {cutoff} **y** con al menos "
@@ -162,7 +163,7 @@ if stale.is_empty():
     st.success("Ninguna entidad cumple ambas condiciones.", icon=":material/check_circle:")
 else:
     data_table(
-        with_labels(stale, ["estado_directorio"], FRESHNESS_LABELS),
+        relabel(stale, {"estado_directorio": FRESHNESS_LABELS}, missing=None),
         column_config={
             "entidad_id": text_column("Código", definition("entidad_id")),
             "entidad": text_column("Entidad"),
@@ -176,7 +177,8 @@ else:
 # --- press releases --------------------------------------------------------------------------
 st.subheader("Comunicados de prensa")
 ctx.stamp()
-summary = loaders.press_releases(ctx.url, ctx.month, cases)
+with stop_on_error("calcular la anticipación de los comunicados"):
+    summary = loaders.press_releases(ctx.source, ctx.month, cases)
 national = release_total(summary)
 scope = "nacional" if not (cases.entity_ids or cases.sectors) else "con los filtros"
 for column, code in zip(
@@ -211,7 +213,7 @@ else:
         f"antes o al mismo tiempo que al 311, o sin fecha de publicación): {listed}.",
         icon=":material/campaign:",
     )
-plot(charts_directory.release_anticipation(rows), key="comunicados_grafico")
+plot(directory_charts.release_anticipation(rows), key="comunicados_grafico")
 if not rows.is_empty():
     data_table(
         rows,

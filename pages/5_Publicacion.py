@@ -7,16 +7,18 @@ written to the audit log.
 
 import streamlit as st
 
-from cac311.errors import UserError
-from cac311.export.publication import DATAPACKAGE_NAME, PUBLICATION_COLUMNS, Bundle
-from cac311.filters import CaseFilters
+from cac311.export.publication import DATAPACKAGE_NAME, Bundle
+from cac311.filters import NO_FILTERS
 from cac311.ui import loaders
-from cac311.ui.admin_views import audit, metric_columns
+from cac311.ui.audit import audit
+from cac311.ui.columns import metric_columns
+from cac311.ui.errors import stop_on_error
 from cac311.ui.format import MODE_LABELS, datos_al_text, fmt_date, fmt_int, month_long
 from cac311.ui.guard import PUBLICACION, page_setup
 from cac311.ui.upload import file_sha256
 from cac311.ui.widgets import data_table
 from metrics.definitions import DEFINITIONS_VERSION
+from metrics.publication import PUBLICATION_COLUMNS
 
 ctx = page_setup(
     PUBLICACION, subtitle="Paquete mensual de datos abiertos del cumplimiento del plazo legal"
@@ -28,11 +30,11 @@ st.info(
     "no se aplican aquí; solo el **mes** y el **conteo de días**.",
     icon=":material/public:",
 )
-if ctx.filters.cases != CaseFilters():
+if ctx.chosen.cases != NO_FILTERS:
     st.caption("Hay filtros activos en la barra lateral: no cambian esta publicación.")
 
 st.markdown(
-    f"**Mes:** {month_long(ctx.month)} · **Días:** {MODE_LABELS.get(ctx.mode, ctx.mode)} "
+    f"**Mes:** {month_long(ctx.month)} · **Días:** {MODE_LABELS[ctx.mode]} "
     "(elíjalos en la barra lateral; por defecto, el último mes completo)."
 )
 
@@ -54,11 +56,8 @@ if ctx.partial:
         ctx.stamp()
         st.stop()
 
-try:
-    bundle: Bundle = loaders.publication_bundle(ctx.url, ctx.month, ctx.mode, allow_partial)
-except UserError as exc:
-    st.error(str(exc))
-    st.stop()
+with stop_on_error("preparar la publicación"):
+    bundle: Bundle = loaders.publication_bundle(ctx.source, ctx.period, allow_partial)
 
 if bundle.parcial:
     st.warning(

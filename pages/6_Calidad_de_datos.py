@@ -5,12 +5,11 @@ import streamlit as st
 
 from cac311.auth.audit import AUDIT_ACTIONS
 from cac311.ingest.reasons import REASONS
-from cac311.ui import charts_quality, loaders
-from cac311.ui.admin_views import (
-    AUDIT_ACTION_LABELS,
+from cac311.ui import loaders
+from cac311.ui.audit import AUDIT_ACTION_LABELS, audit, audit_entries
+from cac311.ui.charts import quality as quality_charts
+from cac311.ui.columns import (
     BATCH_KIND_LABELS,
-    audit,
-    audit_entries,
     count_column,
     metric_column,
     metric_columns,
@@ -19,18 +18,19 @@ from cac311.ui.admin_views import (
     text_column,
     time_column,
 )
+from cac311.ui.errors import stop_on_error
 from cac311.ui.format import csv_bytes, definition, fmt_date, fmt_int, month_long
 from cac311.ui.guard import CALIDAD, page_setup
-from cac311.ui.widgets import data_table, plot
-from metrics.quality_tables import (
+from cac311.ui.views.labels import relabel
+from cac311.ui.views.quality import (
     entities_with_same_minute,
     filter_values,
     quarantine_export,
     reason_table,
     utc_to_local,
     value_counts,
-    with_labels,
 )
+from cac311.ui.widgets import data_table, plot
 
 ctx = page_setup(
     CALIDAD, subtitle="Importaciones, filas en cuarentena, cierres instantáneos y auditoría"
@@ -40,7 +40,7 @@ AUDIT_LIMIT = 500
 
 # --- data dates ------------------------------------------------------------------------------
 st.subheader("Fechas de los datos")
-span = loaders.data_dates(ctx.url)
+span = ctx.facts.dates
 cards = st.columns(4)
 cards[0].metric("Datos al", fmt_date(ctx.facts.datos_al), help=definition("datos_al"), border=True)
 cards[1].metric(
@@ -65,13 +65,16 @@ ctx.stamp()
 
 # --- import batches --------------------------------------------------------------------------
 st.subheader("Importaciones")
-batches = loaders.import_batches(ctx.url)
+with stop_on_error("leer las importaciones"):
+    batches = loaders.import_batches(ctx.source)
 if batches.is_empty():
     st.info("Todavía no se ha importado ningún archivo.")
 else:
     data_table(
-        with_labels(
-            utc_to_local(batches, ["started_at", "finished_at"], TZ), "kind", BATCH_KIND_LABELS
+        relabel(
+            utc_to_local(batches, ["started_at", "finished_at"], TZ),
+            {"kind": BATCH_KIND_LABELS},
+            missing=None,
         ),
         column_config={
             "batch_id": st.column_config.NumberColumn("Lote", format="%d"),
@@ -128,19 +131,21 @@ chosen = st.selectbox(
     format_func=lambda b: "Todos los lotes" if b is None else batch_names.get(b, str(b)),
     key="calidad_lote",
 )
-reasons = reason_table(loaders.quarantine_by_reason(ctx.url, chosen), REASONS)
+with stop_on_error("leer la cuarentena"):
+    reasons = reason_table(loaders.quarantine_by_reason(ctx.source, chosen), REASONS)
 if reasons.is_empty():
     st.success("No hay filas en cuarentena" + (" en este lote." if chosen else "."))
 else:
     left, right = st.columns([3, 2])
     with left:
-        plot(charts_quality.quarantine_bars(reasons), key="calidad_cuarentena")
+        plot(quality_charts.quarantine_bars(reasons), key="calidad_cuarentena")
     with right:
         reasons_table(reasons, key="calidad_motivos")
     if chosen is None:
         st.caption("Elija un lote para ver y descargar sus filas en cuarentena.")
     else:
-        rows = quarantine_export(loaders.quarantine_rows(ctx.url, chosen), REASONS)
+        with stop_on_error("leer las filas en cuarentena"):
+            rows = quarantine_export(loaders.quarantine_rows(ctx.source, chosen), REASONS)
         data_table(
             rows.head(200),
             column_config=quarantine_row_columns(),
@@ -169,7 +174,7 @@ else:
         )
 
 # --- same-minute closures (needs a month: skipped while the database has no cases) -----
-if ctx.month:
+if ctx.filters is not None:
     st.subheader(f"Cierres en el mismo minuto de la apertura — {month_long(ctx.month)}")
     st.caption(
         "Casos cerrados en el mes menos de 60 segundos después de creados, por entidad "
@@ -177,11 +182,13 @@ if ctx.month:
         "o cierres masivos: revíselos antes de publicar. Todas las entidades; los filtros de la "
         "barra lateral no se aplican a esta sección."
     )
-    flagged = entities_with_same_minute(loaders.same_minute_closures(ctx.url, ctx.month))
+    with stop_on_error("calcular los cierres en el mismo minuto"):
+        closures = loaders.same_minute_closures(ctx.source, ctx.month)
+    flagged = entities_with_same_minute(closures)
     if flagged.is_empty():
         st.success("Ninguna entidad cerró casos en el mismo minuto de su apertura este mes.")
     else:
-        plot(charts_quality.same_minute_bars(flagged), key="calidad_mismo_minuto")
+        plot(quality_charts.same_minute_bars(flagged), key="calidad_mismo_minuto")
         data_table(
             flagged,
             column_config={
@@ -195,7 +202,8 @@ if ctx.month:
 
 # --- audit log -------------------------------------------------------------------------------
 st.subheader("Bitácora de auditoría")
-entries = audit_entries(ctx.url, AUDIT_LIMIT)
+with stop_on_error("leer la bitácora de auditoría"):
+    entries = audit_entries(ctx.url, AUDIT_LIMIT)
 counts = value_counts(entries, "action")
 actions = st.multiselect(
     "Acción",
@@ -209,7 +217,7 @@ if shown.is_empty():
     st.info("No hay registros" + (" de esas acciones." if actions else " en la bitácora."))
 else:
     data_table(
-        with_labels(utc_to_local(shown, ["at"], TZ), "action", AUDIT_ACTION_LABELS),
+        relabel(utc_to_local(shown, ["at"], TZ), {"action": AUDIT_ACTION_LABELS}, missing=None),
         column_config={
             "at": time_column("Fecha y hora", "Hora de Panamá."),
             "email": text_column("Usuario"),

@@ -12,15 +12,12 @@ from cac311.ingest.importer import ImportReport
 from cac311.ingest.reasons import REASONS
 from cac311.ui import loaders
 from cac311.ui import upload as uploads
-from cac311.ui.admin_views import (
-    audit,
-    quarantine_row_columns,
-    reasons_table,
-)
+from cac311.ui.audit import audit
+from cac311.ui.columns import quarantine_row_columns, reasons_table
 from cac311.ui.format import datos_al_text, fmt_int
 from cac311.ui.guard import IMPORTAR, page_setup
+from cac311.ui.views.quality import reason_counts, reason_table
 from cac311.ui.widgets import data_table
-from metrics.quality_tables import reason_counts, reason_table
 
 ctx = page_setup(
     IMPORTAR, subtitle="Entidades, casos, revisiones del directorio o comunicados (CSV o Excel)"

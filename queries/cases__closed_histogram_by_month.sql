@@ -1,31 +1,17 @@
 -- name: cases__closed_histogram_by_month
 -- grain: one row per group, month closed (closed_month) and day count, anulado excluded
--- params: start_on, end_on, group_by, mode, all_entities, entity_ids, all_sectors, sectors, all_case_types, case_types, all_channels, channels, all_provinces, provinces
--- Counts of closed cases per day count: cerrados, en plazo, median and p90 follow exactly.
+-- params: start_on, end_on, @group_key, @closed_dias, @filtered_cases
+-- Counts of closed cases per day count: cerrados, en plazo, median and p90 follow exactly, and
+-- with group_by 'none' over one month it is the distribution of dias the Entidad page draws.
 with closed_cases as (
     select
-        case
-            when :group_by = 'entity_id' then c.entity_id
-            when :group_by = 'sector' then e.sector
-            when :group_by = 'case_type' then c.case_type
-            when :group_by = 'channel' then c.channel
-            when :group_by = 'province' then c.province
-            else 'Total'
-        end as grupo,
+        -- include: group_key
+        as grupo,
         c.closed_month as mes,
-        case
-            when :mode = 'habiles' then c.closed_bday - c.created_bday
-            else c.closed_day - c.created_day
-        end as dias
-    from cases as c
-    inner join entities as e on e.entity_id = c.entity_id
-    where c.status <> 'anulado'
+        -- include: closed_dias
+        as dias
+    -- include: filtered_cases
         and c.closed_on between :start_on and :end_on
-        and (:all_entities or c.entity_id in :entity_ids)
-        and (:all_sectors or e.sector in :sectors)
-        and (:all_case_types or c.case_type in :case_types)
-        and (:all_channels or c.channel in :channels)
-        and (:all_provinces or c.province in :provinces)
 )
 select
     closed_cases.grupo as grupo,

@@ -1,6 +1,6 @@
 -- name: cases__open_at_month_end
 -- grain: one row per group and month end (fin_mes) with any open case, anulado excluded
--- params: end_dates, first_end_on, last_end_on, group_by, mode, legal_limit, all_entities, entity_ids, all_sectors, sectors, all_case_types, case_types, all_channels, channels, all_provinces, provinces
+-- params: end_dates, first_end_on, last_end_on, mode, legal_limit, @group_key, @filtered_cases
 -- Open at E: created_on <= E and (closed_on null or closed_on > E). Overdue: open at E with age
 -- on E (E's ordinal from the calendar minus the case's created ordinal) above the legal limit.
 -- A case closed in the month it was created is open at no month end (created after the previous
@@ -14,35 +14,30 @@ with month_ends as (
     from calendar as cal
     where cal.dia in :end_dates
 ),
-open_cases as (
+candidates as (
     select
-        case
-            when :group_by = 'entity_id' then c.entity_id
-            when :group_by = 'sector' then e.sector
-            when :group_by = 'case_type' then c.case_type
-            when :group_by = 'channel' then c.channel
-            when :group_by = 'province' then c.province
-            else 'Total'
-        end as grupo,
-        month_ends.fin_mes as fin_mes,
-        case
-            when :mode = 'habiles' then month_ends.end_bday - c.created_bday
-            else month_ends.end_day - c.created_day
-        end as edad
-    from cases as c
-    inner join entities as e on e.entity_id = c.entity_id
-    inner join month_ends
-        on c.created_day <= month_ends.end_day
-        and (c.closed_day is null or c.closed_day > month_ends.end_day)
-    where c.status <> 'anulado'
+        -- include: group_key
+        as grupo,
+        c.created_day as created_day,
+        c.created_bday as created_bday,
+        c.closed_day as closed_day
+    -- include: filtered_cases
         and c.created_on <= :last_end_on
         and (c.closed_on is null or c.closed_on > :first_end_on)
         and (c.closed_month is null or c.closed_month > c.created_month)
-        and (:all_entities or c.entity_id in :entity_ids)
-        and (:all_sectors or e.sector in :sectors)
-        and (:all_case_types or c.case_type in :case_types)
-        and (:all_channels or c.channel in :channels)
-        and (:all_provinces or c.province in :provinces)
+),
+open_cases as (
+    select
+        candidates.grupo as grupo,
+        month_ends.fin_mes as fin_mes,
+        case
+            when :mode = 'habiles' then month_ends.end_bday - candidates.created_bday
+            when :mode = 'calendario' then month_ends.end_day - candidates.created_day
+        end as edad
+    from candidates
+    inner join month_ends
+        on candidates.created_day <= month_ends.end_day
+        and (candidates.closed_day is null or candidates.closed_day > month_ends.end_day)
 )
 select
     open_cases.grupo as grupo,

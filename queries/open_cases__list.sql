@@ -1,6 +1,6 @@
 -- name: open_cases__list
 -- grain: one row per case open on the reference date whose age lies in the window, anulado excluded
--- params: as_of_on, as_of_ordinal, mode, min_age, max_age, all_entities, entity_ids, all_sectors, sectors, all_case_types, case_types, all_channels, channels, all_provinces, provinces
+-- params: as_of_on, min_age, max_age, @age_on_as_of, @filtered_cases
 -- Case-level (ids, type, category, channel, province, dates, SLA): no citizen data. The page
 -- guard decides who may see it.
 with open_cases as (
@@ -13,20 +13,11 @@ with open_cases as (
         c.province as province,
         c.created_on as created_on,
         c.sla_days as sla_days,
-        case
-            when :mode = 'habiles' then :as_of_ordinal - c.created_bday
-            else :as_of_ordinal - c.created_day
-        end as edad
-    from cases as c
-    inner join entities as e on e.entity_id = c.entity_id
-    where c.status <> 'anulado'
+        -- include: age_on_as_of
+        as edad
+    -- include: filtered_cases
         and c.created_on <= :as_of_on
         and (c.closed_on is null or c.closed_on > :as_of_on)
-        and (:all_entities or c.entity_id in :entity_ids)
-        and (:all_sectors or e.sector in :sectors)
-        and (:all_case_types or c.case_type in :case_types)
-        and (:all_channels or c.channel in :channels)
-        and (:all_provinces or c.province in :provinces)
 )
 select
     open_cases.case_id as case_id,

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from cac311.analytics import PUBLICATION_COLUMNS, RANKING_COLUMNS, TREND_COLUMNS
 from cac311.config import PROJECT_ROOT
 from metrics.definitions import DEFINITIONS_VERSION, METRIC_DEFINITIONS
 from metrics.deltas import DELTA_SCHEMA
+from metrics.publication import PUBLICATION_COLUMNS, RANKING_COLUMNS, TREND_COLUMNS
 
 DOC = PROJECT_ROOT / "docs" / "metrics.md"
 METRICS_DIR = PROJECT_ROOT / "src" / "metrics"

@@ -12,17 +12,43 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from cac311.config import Settings, resolve_database_url
 from cac311.errors import UserError
+from metrics.period import DayMode, Month, Period
 
 log = logging.getLogger("cac311")
 
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _global_options() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors ("Error: ..."), like every other refusal of the CLI."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"Error: {message.removeprefix('argument ')}\n")
+
+
+def _typed(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """An argparse `type=` that parses once at the boundary and keeps our Spanish message."""
+
+    def convert(text: str) -> Any:
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    convert.__name__ = parse.__qualname__
+    return convert
+
+
+MONTH = _typed(Month.parse)
+DAY_MODE = _typed(DayMode.parse)
+
+
+def _global_options() -> _Parser:
+    common = _Parser(add_help=False)
     common.add_argument(
         "--database-url",
         default=argparse.SUPPRESS,
@@ -93,9 +119,8 @@ def cmd_export_publication(args: argparse.Namespace) -> int:
     paths = write_bundle(
         engine,
         Settings.from_env(),
-        month=args.month,
+        period=Period(args.month, args.dias),
         out_dir=Path(args.out),
-        mode=args.dias,
         allow_partial=args.allow_partial,
     )
     for path in paths:
@@ -130,7 +155,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     common = _global_options()
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="cac311",
         description="Tablero 311 — herramientas de línea de comandos",
         parents=[common],
@@ -159,9 +184,14 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="exporta datos", parents=[common])
     exp_sub = exp.add_subparsers(dest="export_command", required=True, metavar="QUÉ")
     pub = exp_sub.add_parser("publication", help="paquete de publicación mensual", parents=[common])
-    pub.add_argument("--month", required=True, help="mes AAAA-MM")
+    pub.add_argument("--month", required=True, type=MONTH, help="mes AAAA-MM")
     pub.add_argument("--out", required=True, help="carpeta de salida")
-    pub.add_argument("--dias", choices=["calendario", "habiles"], default="calendario")
+    pub.add_argument(
+        "--dias",
+        type=DAY_MODE,
+        default=DayMode.CALENDARIO,
+        help="calendario (por defecto) o habiles",
+    )
     pub.add_argument("--allow-partial", action="store_true", help="permite un mes incompleto")
     pub.set_defaults(handler=cmd_export_publication)
 
@@ -185,7 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as stop:  # --help, or one "Error: ..." line already printed
+        return stop.code if isinstance(stop.code, int) else 2
     handler: Handler = args.handler
     try:
         return handler(args)

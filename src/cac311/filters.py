@@ -1,6 +1,8 @@
 """The dashboard's case filters (SPEC §4 sidebar) and how every query receives them.
 
-Each query that filters cases joins `entities as e` and ends its `where` with exactly:
+Every query that reads cases for a figure starts its from/where clauses with the shared fragment
+`queries/include/filtered_cases.sql` (`-- include: filtered_cases`), which excludes anulado and
+ends with exactly:
 
     and (:all_entities or c.entity_id in :entity_ids)
     and (:all_sectors or e.sector in :sectors)
@@ -59,3 +61,6 @@ class CaseFilters:
             channels=self.channels,
             provinces=self.provinces,
         )
+
+
+NO_FILTERS = CaseFilters()

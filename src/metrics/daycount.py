@@ -15,13 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Literal
 
 import holidays
 import polars as pl
 
-DayMode = Literal["calendario", "habiles"]
-DAY_MODES: tuple[DayMode, ...] = ("calendario", "habiles")
+from metrics.period import DayMode
 
 EPOCH = date(2000, 1, 1)
 CALENDAR_END = date(2045, 12, 31)
@@ -73,7 +71,11 @@ class WorkingCalendar:
 
     def ordinal(self, d: date, mode: DayMode) -> int:
         """The ordinal of `d` in the given mode (day_num or bday_num)."""
-        return day_num(d) if mode == "calendario" else self.bday_num(d)
+        if mode == DayMode.CALENDARIO:
+            return day_num(d)
+        if mode == DayMode.HABILES:
+            return self.bday_num(d)
+        raise ValueError(f"Modo de días inválido: {mode!r}")
 
     def days_between(self, start: date, end: date, mode: DayMode) -> int:
         """`dias` from `start` to `end` in the given mode (SPEC §3 'Day counts')."""
@@ -84,7 +86,7 @@ class WorkingCalendar:
 
     def add_days(self, start: date, days: int, mode: DayMode) -> date:
         """The first date X with days_between(start, X) >= days."""
-        if mode == "calendario":
+        if mode == DayMode.CALENDARIO:
             return start + timedelta(days=days)
         target = self.bday_num(start) + days
         current = start

@@ -8,8 +8,15 @@ published column has no entry there. The export writes DEFINITIONS_VERSION as
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+Direction = Literal["higher", "lower"]
 
 DEFINITIONS_VERSION = "2026.11-1"
+
+TOTAL_ID = "TOTAL"  # entidad_id of the national row
+TOTAL_NAME = "Total nacional"  # its entidad
+MISSING_VALUE = "(sin dato)"  # how a group without a value (no province, ...) is named
 
 
 @dataclass(frozen=True)
@@ -18,6 +25,14 @@ class MetricDefinition:
     etiqueta: str  # short Spanish label
     definicion: str  # one Spanish sentence (tooltip, datapackage description)
     unidad: str  # "casos", "%", "días", "horas", "posición", "texto", "fecha", ...
+    # Which way is good news: "higher" (more in time), "lower" (fewer overdue), None (neutral,
+    # e.g. cases received). Colours the MoM/YoY changes.
+    direction: Direction | None = None
+
+    @property
+    def is_rate(self) -> bool:
+        """A percentage or a day figure: computed over the cases, never a sum of groups."""
+        return self.unidad in ("%", "días", "horas")
 
 
 _L = "el plazo legal (30 días por defecto)"
@@ -60,30 +75,35 @@ _ENTRIES: tuple[MetricDefinition, ...] = (
         "Cerrados en plazo",
         f"Casos cerrados en el mes cuyos días de atención no superan {_L}.",
         "casos",
+        direction="higher",
     ),
     MetricDefinition(
         "cerrados_fuera_de_plazo",
         "Cerrados fuera de plazo",
         "Cerrados en el mes menos cerrados en plazo.",
         "casos",
+        direction="lower",
     ),
     MetricDefinition(
         "pct_cerrados_en_plazo",
         "% cerrados en plazo",
         "100 × cerrados en plazo / cerrados; vacío cuando no hubo cierres.",
         "%",
+        direction="higher",
     ),
     MetricDefinition(
         "abiertos_fin_mes",
         "Abiertos al cierre del mes",
         "Casos creados hasta el último día del mes y sin cerrar ese día.",
         "casos",
+        direction="lower",
     ),
     MetricDefinition(
         "vencidos_fin_mes",
         "Vencidos al cierre del mes",
         f"Casos abiertos al último día del mes cuya edad ese día supera {_L}.",
         "casos",
+        direction="lower",
     ),
     MetricDefinition(
         "indice_cumplimiento",
@@ -91,12 +111,14 @@ _ENTRIES: tuple[MetricDefinition, ...] = (
         "100 × cerrados en plazo / (cerrados + vencidos al cierre del mes); los casos abiertos "
         "vencidos cuentan como incumplimientos. Vacío cuando el denominador es 0.",
         "%",
+        direction="higher",
     ),
     MetricDefinition(
         "mediana_dias",
         "Mediana de días",
         "Mediana de los días de atención de los casos cerrados en el mes (interpolación lineal).",
         "días",
+        direction="lower",
     ),
     MetricDefinition(
         "p90_dias",
@@ -104,6 +126,7 @@ _ENTRIES: tuple[MetricDefinition, ...] = (
         "Percentil 90 de los días de atención de los casos cerrados en el mes "
         "(interpolación lineal).",
         "días",
+        direction="lower",
     ),
     MetricDefinition(
         "cohorte_en_plazo_pct",
@@ -111,6 +134,7 @@ _ENTRIES: tuple[MetricDefinition, ...] = (
         f"De los casos recibidos en el mes, porcentaje ya cerrado sin superar {_L}, según "
         "los datos a la fecha de corte.",
         "%",
+        direction="higher",
     ),
     MetricDefinition(
         "cohorte_madura",
@@ -323,3 +347,9 @@ _ENTRIES: tuple[MetricDefinition, ...] = (
 )
 
 METRIC_DEFINITIONS: dict[str, MetricDefinition] = {entry.code: entry for entry in _ENTRIES}
+
+# Sets the pages use, derived from the entries' attributes (never listed by hand).
+LOWER_IS_BETTER: frozenset[str] = frozenset(e.code for e in _ENTRIES if e.direction == "lower")
+PERCENT_METRICS: frozenset[str] = frozenset(e.code for e in _ENTRIES if e.unidad == "%")
+DAY_METRICS: frozenset[str] = frozenset(e.code for e in _ENTRIES if e.unidad == "días")
+RATE_METRICS: frozenset[str] = frozenset(e.code for e in _ENTRIES if e.is_rate)

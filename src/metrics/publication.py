@@ -8,11 +8,22 @@ from __future__ import annotations
 
 import polars as pl
 
+from metrics.definitions import TOTAL_ID, TOTAL_NAME
 from metrics.months import month_label
 from metrics.ranking import position_changes
 
-TOTAL_ID = "TOTAL"
-TOTAL_NAME = "Total nacional"
+__all__ = [
+    "PUBLICATION_COLUMNS",
+    "PUBLICATION_SCHEMA",
+    "RANKING_COLUMNS",
+    "TOTAL_ID",
+    "TOTAL_NAME",
+    "TREND_COLUMNS",
+    "entity_rows",
+    "publication_table",
+    "ranking_table",
+    "trend_table",
+]
 
 PUBLICATION_SCHEMA: dict[str, pl.DataType] = {
     "periodo": pl.String(),

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from metrics.definitions import TOTAL_ID, TOTAL_NAME
 from metrics.rounding import percent_expr, tenths_to_float_expr
 
-TOTAL_ID = "TOTAL"
-TOTAL_NAME = "Total nacional"
 MICROSECONDS_PER_HOUR = 3_600_000_000
 
 RELEASES_SCHEMA: dict[str, pl.DataType] = {

@@ -11,14 +11,14 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from cac311 import analytics_ops
 from cac311.auth import users
 from cac311.auth.audit import audit_entries
 from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.db.setup import prepare_database
 from cac311.ingest.importer import import_bytes
-from metrics.quality_tables import entities_with_same_minute
+from cac311.ui.views.quality import entities_with_same_minute
+from tests import analytics_calls as calls
 from tests.app.conftest import (
     LOCAL_USERS,
     PageRunner,
@@ -74,7 +74,7 @@ def test_admin_sees_dates_batches_and_same_minute_closures(
                 sa.text("select min(created_on), max(created_on), max(closed_on) from cases")
             ).one()
         expected = entities_with_same_minute(
-            analytics_ops.same_minute_closures(engine, Settings(), "2026-10")
+            calls.same_minute_closures(engine, "2026-10")
         ).to_pandas()
     finally:
         engine.dispose()
@@ -93,7 +93,7 @@ def test_admin_sees_dates_batches_and_same_minute_closures(
     assert any("No hay filas en cuarentena" in s for s in texts(at.success))
     # The demo data closes no case within a minute of opening it: the page says so in one
     # line instead of drawing an empty chart (the chart and table are tested with data in
-    # test_charts_quality.py and tests/metrics/test_quality_tables.py).
+    # test_charts_quality.py and tests/ui/test_views_quality.py).
     assert expected.empty
     assert any("Ninguna entidad cerró casos en el mismo minuto" in s for s in texts(at.success))
     assert not [f for f in at.dataframe if "mismo_minuto" in f.value.columns]

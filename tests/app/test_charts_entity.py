@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cac311.ui.charts_entity import clock_comparison
+from cac311.ui.charts.entity import clock_comparison
 
 
 def test_both_clocks_are_drawn_with_met_and_missed_shares() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from cac311.ui import charts
+from cac311.ui.charts import ranking as charts
 from metrics.funnel import funnel_limits, funnel_limits_at
 
 

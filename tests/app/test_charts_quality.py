@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from cac311.ui import charts_quality
+from cac311.ui.charts import quality as charts_quality
 from metrics.quality import SAME_MINUTE_SCHEMA
 
 

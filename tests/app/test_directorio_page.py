@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
-from cac311 import analytics_ops
 from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.filters import CaseFilters
 from cac311.ui.format import FRESHNESS_LABELS
+from tests import analytics_calls as calls
 from tests.app.conftest import DEMO_TODAY, PageRunner
 
 PAGE = "pages/4_Directorio_y_comunicados.py"
@@ -65,7 +65,7 @@ def test_renders_for_every_role(open_page: PageRunner, role: str) -> None:
 def test_enlace_sees_the_state_of_their_entity(open_page: PageRunner, engine: Engine) -> None:
     at = open_page(PAGE, role="enlace", entity="MINSA", params={"mes": MONTH})
     assert not at.exception
-    expected = analytics_ops.entity_freshness(engine, Settings(), DATOS_AL)
+    expected = calls.entity_freshness(engine, Settings(), DATOS_AL)
     state = expected.filter(pl.col("entidad_id") == "MINSA")["estado_general"][0]
     assert any(
         i.value == f"Su entidad (MINSA): estado general «{FRESHNESS_LABELS[state]}»."
@@ -78,7 +78,7 @@ def test_freshness_counts_and_table_equal_entity_freshness(
 ) -> None:
     at = open_page(PAGE, params={"mes": MONTH})
     assert not at.exception
-    expected = analytics_ops.entity_freshness(engine, Settings(), DATOS_AL)
+    expected = calls.entity_freshness(engine, Settings(), DATOS_AL)
     shown = metrics(at)
     for state, count in state_counts(expected).items():
         assert shown[STATE_METRICS[state]] == f"{count:,}"
@@ -91,7 +91,7 @@ def test_freshness_counts_and_table_equal_entity_freshness(
         assert joined[f"estado_{item}"].to_list() == [
             labels[s] for s in joined[f"estado_{item}_esperado"].to_list()
         ]
-    items = analytics_ops.directory_freshness(engine, Settings(), DATOS_AL)
+    items = calls.directory_freshness(engine, Settings(), DATOS_AL)
     ages = items.filter(pl.col("item") == "directorio").select("entidad_id", "edad_dias")
     both = table.join(ages, on="entidad_id")
     assert clean(both["edad_directorio"].to_list()) == clean(both["edad_dias"].to_list())
@@ -107,7 +107,7 @@ def test_sector_filter_applies_to_the_freshness_counts(
 ) -> None:
     at = open_page(PAGE, params={"mes": MONTH, "sector": "ministerio"})
     assert not at.exception
-    expected = analytics_ops.entity_freshness(engine, Settings(), DATOS_AL).filter(
+    expected = calls.entity_freshness(engine, Settings(), DATOS_AL).filter(
         pl.col("sector") == "ministerio"
     )
     assert expected.height > 0
@@ -120,7 +120,7 @@ def test_sector_filter_applies_to_the_freshness_counts(
 def test_state_filter_from_the_url(open_page: PageRunner, engine: Engine) -> None:
     at = open_page(PAGE, params={"mes": MONTH, "estado": ["vencido", "sin_registro"]})
     assert not at.exception
-    expected = analytics_ops.entity_freshness(engine, Settings(), DATOS_AL).filter(
+    expected = calls.entity_freshness(engine, Settings(), DATOS_AL).filter(
         pl.col("estado_general").is_in(["vencido", "sin_registro"])
     )
     table = frame_with(at, "estado_general")
@@ -139,7 +139,7 @@ def test_an_invalid_state_in_the_url_gives_a_notice(open_page: PageRunner) -> No
 def test_stale_and_breaching_table_equals_analytics(open_page: PageRunner, engine: Engine) -> None:
     at = open_page(PAGE, params={"mes": MONTH})
     assert not at.exception
-    expected = analytics_ops.stale_and_breaching(engine, Settings(), MONTH, "calendario", DATOS_AL)
+    expected = calls.stale_and_breaching(engine, Settings(), MONTH, "calendario", DATOS_AL)
     assert expected.height > 0
     shown = frame_with(at, "vencidos_fin_mes")
     assert shown["entidad_id"].to_list() == expected["entidad_id"].to_list()
@@ -148,10 +148,10 @@ def test_stale_and_breaching_table_equals_analytics(open_page: PageRunner, engin
         clean(shown["indice_cumplimiento"].to_list()) == expected["indice_cumplimiento"].to_list()
     )
     population = (
-        analytics_ops.breakdown(engine, Settings(), MONTH, "calendario", "entity_id")
+        calls.breakdown(engine, Settings(), MONTH, "calendario", "entity_id")
         .rename({"grupo": "entidad_id"})
         .join(
-            analytics_ops.entity_freshness(engine, Settings(), DATOS_AL).select("entidad_id"),
+            calls.entity_freshness(engine, Settings(), DATOS_AL).select("entidad_id"),
             on="entidad_id",
             how="right",
         )["vencidos_fin_mes"]
@@ -177,7 +177,7 @@ def test_press_release_table_equals_analytics(
 ) -> None:
     at = open_page(PAGE, params={"mes": MONTH, **params})
     assert not at.exception
-    expected = analytics_ops.press_releases(engine, Settings(), MONTH, filters)
+    expected = calls.press_releases(engine, MONTH, filters)
     entities = expected.filter(pl.col("entidad_id") != "TOTAL")
     shown = frame_with(at, "comunicados")
     assert shown.height == entities.height
@@ -206,8 +206,8 @@ def test_press_release_table_equals_analytics(
 def test_no_releases_for_the_chosen_entity_is_said_plainly(
     open_page: PageRunner, engine: Engine
 ) -> None:
-    with_releases = set(analytics_ops.press_releases(engine, Settings(), MONTH)["entidad_id"])
-    active = analytics_ops.entity_freshness(engine, Settings(), DATOS_AL)["entidad_id"].to_list()
+    with_releases = set(calls.press_releases(engine, MONTH)["entidad_id"])
+    active = calls.entity_freshness(engine, Settings(), DATOS_AL)["entidad_id"].to_list()
     quiet = next(e for e in active if e not in with_releases)
     at = open_page(PAGE, params={"mes": MONTH, "entidad": quiet})
     assert not at.exception

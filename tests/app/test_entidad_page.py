@@ -9,10 +9,10 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cac311 import analytics, analytics_ops
 from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.ui.filters import widget_key
+from tests import analytics_calls as calls
 from tests.app.conftest import DEMO_TODAY, ENLACE_ENTITY, PageRunner
 
 PAGE = "pages/2_Entidad.py"
@@ -24,7 +24,7 @@ CASE_ID = re.compile(r"311-\d{4}-\d+")
 def open_cases(url: str, entity: str, which: str, mode: str = "calendario") -> pl.DataFrame:
     engine = make_engine(url)
     try:
-        return analytics_ops.open_cases(engine, Settings(), entity, DEMO_TODAY, mode, which)  # type: ignore[arg-type]
+        return calls.open_case_list(engine, Settings(), entity, DEMO_TODAY, mode, which)
     finally:
         engine.dispose()
 
@@ -32,7 +32,7 @@ def open_cases(url: str, entity: str, which: str, mode: str = "calendario") -> p
 def month_row(url: str, entity: str, month: str) -> dict[str, object]:
     engine = make_engine(url)
     try:
-        table = analytics.monthly_table(engine, Settings(), month, "calendario")
+        table = calls.monthly_table(engine, Settings(), month, "calendario")
     finally:
         engine.dispose()
     return table.filter(pl.col("entidad_id") == entity).row(0, named=True)

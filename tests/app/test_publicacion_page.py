@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cac311 import analytics
 from cac311.auth.audit import audit_entries
 from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.export.publication import build_bundle
+from tests import analytics_calls as calls
 from tests.app.conftest import PageRunner, copy_sqlite, data_shown, texts
 
 PAGE = "pages/5_Publicacion.py"
@@ -23,7 +23,7 @@ MONTH = "2026-10"  # the latest complete month at datos_al 15/11/2026 (the defau
 def _expected(url: str, month: str, mode: str) -> pd.DataFrame:
     engine = make_engine(url, read_only=True)
     try:
-        return analytics.monthly_table(engine, Settings(), month, mode).to_pandas()  # type: ignore[arg-type]
+        return calls.monthly_table(engine, Settings(), month, mode).to_pandas()
     finally:
         engine.dispose()
 
@@ -65,7 +65,7 @@ def test_the_shown_hashes_are_those_of_the_cli_bundle(
     at = open_page(PAGE, role="admin")
     engine = make_engine(demo_sqlite_url, read_only=True)
     try:
-        bundle = build_bundle(engine, Settings(), MONTH, "calendario")
+        bundle = build_bundle(engine, Settings(), period=calls.period(MONTH, "calendario"))
     finally:
         engine.dispose()
     codes = texts(at.code)

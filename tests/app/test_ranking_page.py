@@ -9,12 +9,12 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cac311 import analytics
 from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.filters import CaseFilters
 from cac311.ui.filters import widget_key
-from metrics.presentation import OWN_MARK, change_text
+from cac311.ui.views.ranking import OWN_MARK, change_text
+from tests import analytics_calls as calls
 from tests.app.conftest import ENLACE_ENTITY, PageRunner
 
 PAGE = "pages/1_Ranking.py"
@@ -24,7 +24,7 @@ DEFAULT_MONTH = "2026-10"  # last complete month before datos_al 15/11/2026
 def expected_ranking(url: str, month: str, mode: str, filters: CaseFilters) -> pl.DataFrame:
     engine = make_engine(url)
     try:
-        return analytics.ranking(engine, Settings(), month, mode, filters)  # type: ignore[arg-type]
+        return calls.ranking(engine, Settings(), month, mode, filters)
     finally:
         engine.dispose()
 

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
-from cac311 import analytics
 from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.filters import CaseFilters
+from tests import analytics_calls as calls
 from tests.app.conftest import PageRunner
 
 PAGE = "pages/3_Tendencias.py"
@@ -70,10 +70,10 @@ def test_url_selects_kpi_split_and_window_and_values_equal_analytics(
     assert at.selectbox(key="filtro_por").value == "canal"
     assert at.radio(key="filtro_meses").value == "25"
 
-    expected = analytics.monthly_trend(
+    expected = calls.monthly_trend(
         engine, Settings(), "2026-11", 25, "calendario", CaseFilters(), split_by="channel"
     )
-    national = analytics.monthly_trend(engine, Settings(), "2026-11", 25, "calendario")
+    national = calls.monthly_trend(engine, Settings(), "2026-11", 25, "calendario")
     shown = table(at)
     assert "p90_dias" in shown.columns
     groups = shown.filter(pl.col("nombre") != "Total nacional")
@@ -107,7 +107,7 @@ def test_counts_have_no_total_line(open_page: PageRunner, engine: Engine, mode: 
     )
     assert not at.exception
     shown = table(at)
-    expected = analytics.monthly_trend(
+    expected = calls.monthly_trend(
         engine, Settings(), MONTH, 13, mode, CaseFilters(), split_by="sector"
     )
     assert "Total nacional" not in shown["nombre"].to_list()
@@ -123,7 +123,7 @@ def test_entity_split_shows_the_top_ten_by_volume_and_says_so(
 ) -> None:
     at = open_page(PAGE, params={"mes": MONTH, "kpi": "vencidos_fin_mes", "por": "entidad"})
     assert not at.exception
-    expected = analytics.monthly_trend(
+    expected = calls.monthly_trend(
         engine, Settings(), MONTH, 13, "calendario", CaseFilters(), split_by="entity_id"
     )
     volume = (
@@ -150,10 +150,10 @@ def test_sidebar_filters_apply_and_the_total_is_named_accordingly(
     )
     assert not at.exception
     filters = CaseFilters(sectors=("municipio",))
-    expected = analytics.monthly_trend(
+    expected = calls.monthly_trend(
         engine, Settings(), MONTH, 13, "calendario", filters, split_by="case_type"
     )
-    national = analytics.monthly_trend(engine, Settings(), MONTH, 13, "calendario", filters)
+    national = calls.monthly_trend(engine, Settings(), MONTH, 13, "calendario", filters)
     shown = table(at)
     total = shown.filter(pl.col("nombre") == "Total con los filtros").sort("periodo")
     assert same(total["indice_cumplimiento"].to_list(), national["indice_cumplimiento"].to_list())
@@ -167,7 +167,7 @@ def test_sidebar_filters_apply_and_the_total_is_named_accordingly(
 def test_cohort_view_shades_immature_months(open_page: PageRunner, engine: Engine) -> None:
     at = open_page(PAGE, params={"mes": "2026-11", "kpi": "cohorte_en_plazo_pct", "por": "total"})
     assert not at.exception
-    national = analytics.monthly_trend(engine, Settings(), "2026-11", 13, "calendario")
+    national = calls.monthly_trend(engine, Settings(), "2026-11", 13, "calendario")
     immature = national.filter(pl.col("cohorte_madura") == "no").height
     assert immature >= 1
     cohort = figures(at)[1]

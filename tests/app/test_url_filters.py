@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
-from cac311 import analytics
 from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.filters import CaseFilters
 from cac311.ui import guard
 from cac311.ui.format import fmt_metric, metric_label
+from tests import analytics_calls as calls
 from tests.app.conftest import PageRunner, texts
 
 # The demo data ends on 15/11/2026: the default month is the last complete one.
@@ -53,7 +53,7 @@ def expected_figures(engine: Engine, params: Params) -> Figures:
         channels=as_tuple(params.get("canal")),
         provinces=as_tuple(params.get("provincia")),
     )
-    frame = analytics.kpi_deltas(engine, Settings.from_env(), month, mode, filters)  # type: ignore[arg-type]
+    frame = calls.kpi_deltas(engine, Settings.from_env(), month, mode, filters)
     return [
         (metric_label(row["kpi"]), fmt_metric(row["kpi"], row["valor"]))
         for row in frame.iter_rows(named=True)

@@ -17,12 +17,12 @@ import pytest
 from polars.testing import assert_frame_equal
 from sqlalchemy.engine import Engine
 
-from cac311 import analytics
-from cac311.analytics import PUBLICATION_SCHEMA
+from cac311.analytics.dates import data_dates, data_facts
 from cac311.config import Settings
 from cac311.db.setup import prepare_database
-from cac311.errors import UserError
 from cac311.filters import CaseFilters
+from metrics.publication import PUBLICATION_SCHEMA, RANKING_COLUMNS, TREND_COLUMNS
+from tests import analytics_calls as calls
 from tests.db.cases_support import insert_cases, insert_entities, utc
 
 SETTINGS = Settings()
@@ -127,43 +127,38 @@ OCTOBER_HABILES = table(
     ("mode", "expected"), [("calendario", OCTOBER_CALENDARIO), ("habiles", OCTOBER_HABILES)]
 )
 def test_monthly_table_by_hand(scenario: Engine, mode: str, expected: pl.DataFrame) -> None:
-    got = analytics.monthly_table(scenario, SETTINGS, "2026-10", mode)  # type: ignore[arg-type]
+    got = calls.monthly_table(scenario, SETTINGS, "2026-10", mode)
     assert_frame_equal(got, expected)
 
 
-def test_data_as_of_counts_anulado_and_months(scenario: Engine) -> None:
-    assert analytics.data_as_of(scenario) == date(2026, 11, 20)
-    months = analytics.available_months(scenario)
+def test_data_dates_count_anulado_and_list_the_months(scenario: Engine) -> None:
+    dates = data_dates(scenario)
+    assert dates.datos_al == date(2026, 11, 20)
+    months = [str(m) for m in dates.months]
     assert months[0] == "2025-12" and months[-1] == "2026-11" and len(months) == 12
-    assert analytics.month_is_complete("2026-10", date(2026, 11, 20))
-    assert not analytics.month_is_complete("2026-11", date(2026, 11, 20))
-    assert analytics.month_is_complete("2026-11", date(2026, 11, 30))
-    assert not analytics.month_is_complete("2026-10", None)
-
-
-def test_month_bounds() -> None:
-    assert analytics.month_bounds("2028-02") == (date(2028, 2, 1), date(2028, 2, 29))
-    with pytest.raises(UserError, match="AAAA-MM"):
-        analytics.month_bounds("2026-13")
+    assert [str(m) for m in dates.complete_months][-1] == "2026-10"
+    facts = data_facts(scenario)
+    assert facts.dates == dates and facts.has_cases
 
 
 def test_empty_database(engine: Engine) -> None:
-    assert analytics.data_as_of(engine) is None
-    assert analytics.available_months(engine) == []
-    got = analytics.monthly_table(engine, SETTINGS, "2026-10", "calendario")
+    facts = data_facts(engine)
+    assert facts.datos_al is None and facts.months == () and not facts.has_cases
+    assert (facts.batches, facts.last_batch_id, facts.is_demo) == (0, None, False)
+    got = calls.monthly_table(engine, SETTINGS, "2026-10", "calendario")
     expected = table([(*TOTAL, 0, 0, 0, 0, None, 0, 0, None, None, None, None)])
     assert_frame_equal(got, expected)
 
 
 def test_year_boundary_and_empty_month(scenario: Engine) -> None:
-    december = analytics.monthly_table(scenario, SETTINGS, "2025-12", "calendario")
+    december = calls.monthly_table(scenario, SETTINGS, "2025-12", "calendario")
     minsa = december.filter(pl.col("entidad_id") == "MINSA").row(0, named=True)
     assert (minsa["recibidos"], minsa["cerrados"], minsa["abiertos_fin_mes"]) == (1, 0, 1)
     assert minsa["cohorte_madura"] == "si"
-    january = analytics.monthly_table(scenario, SETTINGS, "2026-01", "calendario")
+    january = calls.monthly_table(scenario, SETTINGS, "2026-01", "calendario")
     minsa = january.filter(pl.col("entidad_id") == "MINSA").row(0, named=True)
     assert (minsa["recibidos"], minsa["cerrados"], minsa["mediana_dias"]) == (0, 1, 2.0)
-    july = analytics.monthly_table(scenario, SETTINGS, "2026-07", "calendario")
+    july = calls.monthly_table(scenario, SETTINGS, "2026-07", "calendario")
     assert july["entidad_id"].to_list() == ["MEF", "MINSA", "SINCASOS", "TOTAL"]
     assert (
         july.select(pl.sum_horizontal("recibidos", "cerrados", "abiertos_fin_mes")).sum().item()
@@ -173,13 +168,13 @@ def test_year_boundary_and_empty_month(scenario: Engine) -> None:
 
 
 def test_entity_and_case_type_filters(scenario: Engine) -> None:
-    only_mef = analytics.monthly_table(
+    only_mef = calls.monthly_table(
         scenario, SETTINGS, "2026-10", "calendario", CaseFilters(entity_ids=("MEF",))
     )
     assert only_mef["entidad_id"].to_list() == ["MEF", "TOTAL"]
     figures = only_mef.drop("entidad_id", "entidad", "sector", "posicion")
     assert figures.row(0) == figures.row(1)  # TOTAL over MEF's cases only
-    sugerencias = analytics.monthly_table(
+    sugerencias = calls.monthly_table(
         scenario, SETTINGS, "2026-10", "calendario", CaseFilters(case_types=("sugerencia",))
     )
     assert sugerencias.filter(pl.col("entidad_id") == "TOTAL")["recibidos"].item() == 0
@@ -201,7 +196,7 @@ def test_holidays_and_weekends_in_habiles_mode(engine: Engine) -> None:
     )
 
     def median(month: str, mode: str, settings: Settings = SETTINGS) -> float:
-        frame = analytics.monthly_table(engine, settings, month, mode)  # type: ignore[arg-type]
+        frame = calls.monthly_table(engine, settings, month, mode)
         return float(frame.filter(pl.col("entidad_id") == "MEF")["mediana_dias"].item())
 
     assert (median("2026-10", "calendario"), median("2026-10", "habiles")) == (3.0, 1.0)
@@ -254,8 +249,8 @@ RANKING_SETTINGS = Settings(legal_limit_days=10)
 
 
 def test_ranking_n_19_vs_20_ties_and_change(ranked: Engine) -> None:
-    got = analytics.ranking(ranked, RANKING_SETTINGS, "2026-10", "calendario")
-    assert got.columns == list(analytics.RANKING_COLUMNS)
+    got = calls.ranking(ranked, RANKING_SETTINGS, "2026-10", "calendario")
+    assert got.columns == list(RANKING_COLUMNS)
     assert got.select(
         "entidad_id", "posicion", "posicion_anterior", "cambio_posicion", "n", "clasificada"
     ).rows() == [
@@ -264,7 +259,7 @@ def test_ranking_n_19_vs_20_ties_and_change(ranked: Engine) -> None:
         ("B20", 3, 1, -2, 20, True),
         ("E19", None, None, None, 19, False),
     ]
-    table_positions = analytics.monthly_table(ranked, RANKING_SETTINGS, "2026-10", "calendario")
+    table_positions = calls.monthly_table(ranked, RANKING_SETTINGS, "2026-10", "calendario")
     assert dict(table_positions.select("entidad_id", "posicion").rows()) == {
         "A20": 2,
         "B20": 3,
@@ -275,8 +270,8 @@ def test_ranking_n_19_vs_20_ties_and_change(ranked: Engine) -> None:
 
 
 def test_trend_and_deltas_agree_with_the_table(scenario: Engine) -> None:
-    trend = analytics.monthly_trend(scenario, SETTINGS, "2026-11", 3, "calendario")
-    assert trend.columns == list(analytics.TREND_COLUMNS)
+    trend = calls.monthly_trend(scenario, SETTINGS, "2026-11", 3, "calendario")
+    assert trend.columns == list(TREND_COLUMNS)
     assert trend["periodo"].to_list() == ["2026-09", "2026-10", "2026-11"]
     assert trend["parcial"].to_list() == [False, False, True]
     assert trend["cohorte_madura"].to_list() == ["si", "no", "no"]
@@ -284,27 +279,22 @@ def test_trend_and_deltas_agree_with_the_table(scenario: Engine) -> None:
     total = OCTOBER_CALENDARIO.filter(pl.col("entidad_id") == "TOTAL").select(october.columns)
     assert_frame_equal(october, total)
 
-    deltas = analytics.kpi_deltas(scenario, SETTINGS, "2026-10", "calendario")
+    deltas = calls.kpi_deltas(scenario, SETTINGS, "2026-10", "calendario")
     by_kpi = {row["kpi"]: row for row in deltas.to_dicts()}
     september = trend.filter(pl.col("periodo") == "2026-09").row(0, named=True)
     assert by_kpi["recibidos"]["valor"] == 5.0
     assert by_kpi["recibidos"]["mes_anterior"] == september["recibidos"]
     assert by_kpi["indice_cumplimiento"]["valor"] == 50.0
     assert by_kpi["recibidos"]["anio_anterior"] is None  # 2025-10 precedes the first data
-    future = analytics.kpi_deltas(scenario, SETTINGS, "2026-12", "calendario")
+    future = calls.kpi_deltas(scenario, SETTINGS, "2026-12", "calendario")
     assert future["mes_anterior"].is_null().all()
 
 
 def test_trend_split_by(scenario: Engine) -> None:
-    by_entity = analytics.monthly_trend(
+    by_entity = calls.monthly_trend(
         scenario, SETTINGS, "2026-10", 1, "calendario", split_by="entity_id"
     )
     assert by_entity["grupo"].to_list() == ["CERRADA", "MEF", "MINSA"]
     assert by_entity["recibidos"].sum() == 5
     with pytest.raises(ValueError):
-        analytics.monthly_trend(scenario, SETTINGS, "2026-10", 3, "calendario", split_by="x; drop")
-
-
-def test_bad_mode_is_a_user_error(engine: Engine) -> None:
-    with pytest.raises(UserError, match="calendario"):
-        analytics.monthly_table(engine, SETTINGS, "2026-10", "laborables")  # type: ignore[arg-type]
+        calls.monthly_trend(scenario, SETTINGS, "2026-10", 3, "calendario", split_by="x; drop")

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
-from cac311.analytics import monthly_table
 from cac311.config import Settings
+from tests.analytics_calls import monthly_table
 from tests.conftest import empty_tables
 from tests.db.cases_support import insert_cases, insert_entities
 from tests.reference import RefCase, reference_table

@@ -68,3 +68,50 @@ def test_comment_lines_are_not_sent_to_the_database(tmp_path: Path) -> None:
     assert query.used_params == {"n"}
     assert "--" not in query.body
     assert query.body.strip() == "select :n as n"
+
+
+def test_the_group_by_allow_list_is_the_sql_fragment_s() -> None:
+    from cac311.analytics.monthly import GROUP_BY_COLUMNS
+    from cac311.db.queries import load_fragment
+
+    branches = re.findall(r"when :group_by = '(\w+)'", load_fragment("group_key").body)
+    assert branches == [*GROUP_BY_COLUMNS, "none"]
+
+
+def test_a_fragment_is_expanded_and_its_params_declared(tmp_path: Path) -> None:
+    (tmp_path / "include").mkdir()
+    (tmp_path / "include" / "only_open.sql").write_text(
+        "-- name: only_open\n-- grain: a where clause\n-- params: status\n"
+        "-- nothing here is sent\nwhere t.status = :status\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "demo__include.sql"
+    path.write_text(
+        "-- name: demo__include\n-- grain: one row\n-- params: n, @only_open\n"
+        "select :n as n from t\n    -- include: only_open\n",
+        encoding="utf-8",
+    )
+    query = parse_query_file(path, tmp_path)
+    assert query.declared_params == {"n", "status"} == query.used_params
+    assert query.body.splitlines() == ["select :n as n from t", "where t.status = :status"]
+
+
+def test_a_fragment_not_named_in_the_header_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "include").mkdir()
+    (tmp_path / "include" / "x.sql").write_text(
+        "-- name: x\n-- grain: g\n-- params: none\nwhere true\n", encoding="utf-8"
+    )
+    path = tmp_path / "demo__hidden.sql"
+    path.write_text(
+        "-- name: demo__hidden\n-- grain: one row\n-- params: none\nselect 1\n-- include: x\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="fragments"):
+        parse_query_file(path, tmp_path)
+
+
+def test_no_query_repeats_the_filter_block_instead_of_including_it() -> None:
+    for path in FILES:
+        text = path.read_text(encoding="utf-8")
+        if path.parent.name != "include":
+            assert ":all_case_types" not in text, f"{_id(path)}: use -- include: filtered_cases"

@@ -28,7 +28,6 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from cac311 import analytics
 from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.db.queries import load_query
@@ -36,6 +35,7 @@ from cac311.filters import CaseFilters
 from cac311.ingest.demo import generate_demo
 from metrics.daycount import WorkingCalendar
 from metrics.months import add_months, first_day, last_day, month_range, parse_month
+from tests import analytics_calls as calls
 from tests.conftest import empty_tables, url_of
 
 TODAY = date(2026, 11, 15)
@@ -217,7 +217,7 @@ def test_thirteen_month_open_and_overdue_equal_direct_counts(demo_pg: Engine) ->
     settings = Settings()
     calendar = WorkingCalendar(())
     for mode in ("calendario", "habiles"):
-        trend = analytics.monthly_trend(demo_pg, settings, MONTH, 13, mode)  # type: ignore[arg-type]
+        trend = calls.monthly_trend(demo_pg, settings, MONTH, 13, mode)
         for row in trend.iter_rows(named=True):
             end = last_day(parse_month(row["periodo"]))
             with demo_pg.connect() as conn:
@@ -241,9 +241,9 @@ def test_trend_and_deltas_agree_with_the_separate_trend(demo_pg: Engine) -> None
     value of the deltas is that trend's figure for the month (with and without a filter)."""
     settings = Settings()
     for filters in (CaseFilters(), CaseFilters(sectors=("ministerio",))):
-        trend, deltas = analytics.trend_and_deltas(demo_pg, settings, MONTH, "calendario", filters)
+        trend, deltas = calls.trend_and_deltas(demo_pg, settings, MONTH, "calendario", filters)
         assert trend.equals(
-            analytics.monthly_trend(demo_pg, settings, MONTH, 13, "calendario", filters)
+            calls.monthly_trend(demo_pg, settings, MONTH, 13, "calendario", filters)
         )
         month_row = trend.filter(pl.col("periodo") == MONTH).row(0, named=True)
         for kpi, value in zip(deltas["kpi"], deltas["valor"], strict=True):

@@ -27,12 +27,12 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from polars.testing import assert_frame_equal
 
-from cac311 import analytics, analytics_ops
 from cac311.auth.audit import audit_entries
 from cac311.auth.identity import ROLE_LABELS
 from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.export.publication import build_bundle
+from tests import analytics_calls as calls
 from tests.e2e.conftest import DEMO_TODAY, Dashboard
 from tests.e2e.support import (
     SCREENSHOTS,
@@ -249,7 +249,7 @@ def test_ranking_csv_equals_the_metrics_module(
 
     engine = make_engine(visited_dashboard.database_url, read_only=True)
     try:
-        expected = analytics.ranking(engine, Settings(), OTHER_MONTH, "habiles")
+        expected = calls.ranking(engine, Settings(), OTHER_MONTH, "habiles")
     finally:
         engine.dispose()
     assert downloaded["periodo"].unique().to_list() == [OTHER_MONTH]
@@ -284,7 +284,7 @@ def test_enlace_downloads_the_vencidos_of_their_own_entity(
 
     engine = make_engine(visited_dashboard.database_url, read_only=True)
     try:
-        expected = analytics_ops.open_cases(
+        expected = calls.open_case_list(
             engine, Settings(), OWN_ENTITY, DEMO_TODAY, "calendario", "vencidos"
         )
     finally:
@@ -315,7 +315,7 @@ def test_publication_download_is_the_cli_bundle(
     expect(heading(page)).to_have_text("Publicación")
     engine = make_engine(visited_dashboard.database_url, read_only=True)
     try:
-        bundle = build_bundle(engine, Settings(), OTHER_MONTH, "habiles")
+        bundle = build_bundle(engine, Settings(), period=calls.period(OTHER_MONTH, "habiles"))
     finally:
         engine.dispose()
     name = bundle.open_data_name
@@ -353,7 +353,7 @@ def test_trend_link_restores_its_choices_and_its_csv_equals_the_metrics_module(
 
     engine = make_engine(visited_dashboard.database_url, read_only=True)
     try:
-        expected = analytics.monthly_trend(
+        expected = calls.monthly_trend(
             engine, Settings(), DEFAULT_MONTH, 25, "calendario", split_by="channel"
         )
     finally:

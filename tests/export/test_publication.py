@@ -20,10 +20,10 @@ import pytest
 from polars.testing import assert_frame_equal
 from sqlalchemy.engine import Engine
 
-from cac311 import analytics
 from cac311.errors import UserError
 from cac311.export.csv_formats import FORMULA_TRIGGERS
 from cac311.export.publication import PUBLICATION_COLUMNS, build_bundle, write_bundle
+from tests import analytics_calls as calls
 from tests.db.cases_support import insert_cases, utc
 from tests.export.publication_data import GENERATED_AT, MONTH, SETTINGS, load_dataset
 
@@ -40,7 +40,13 @@ def dataset(engine: Engine) -> Engine:
 
 def test_golden_files_byte_for_byte(dataset: Engine, tmp_path: Path) -> None:
     out = tmp_path / "nueva" / "carpeta"
-    paths = write_bundle(dataset, SETTINGS, MONTH, out, generated_at=GENERATED_AT)
+    paths = write_bundle(
+        dataset,
+        SETTINGS,
+        period=calls.period(MONTH, "calendario"),
+        out_dir=out,
+        generated_at=GENERATED_AT,
+    )
     assert paths == [out / name for name in NAMES]
     assert sorted(p.name for p in out.iterdir()) == sorted(NAMES)  # no temporary left
     for name in NAMES:
@@ -48,25 +54,39 @@ def test_golden_files_byte_for_byte(dataset: Engine, tmp_path: Path) -> None:
 
 
 def test_written_bytes_are_the_bundle_bytes_and_stable(dataset: Engine, tmp_path: Path) -> None:
-    bundle = build_bundle(dataset, SETTINGS, MONTH, "calendario", generated_at=GENERATED_AT)
-    write_bundle(dataset, SETTINGS, MONTH, tmp_path, generated_at=GENERATED_AT)
+    bundle = build_bundle(
+        dataset, SETTINGS, period=calls.period(MONTH, "calendario"), generated_at=GENERATED_AT
+    )
+    write_bundle(
+        dataset,
+        SETTINGS,
+        period=calls.period(MONTH, "calendario"),
+        out_dir=tmp_path,
+        generated_at=GENERATED_AT,
+    )
     assert list(bundle.files) == NAMES
     for name, data in bundle.files.items():
         assert (tmp_path / name).read_bytes() == data
-    again = build_bundle(dataset, SETTINGS, MONTH, "calendario", generated_at=GENERATED_AT)
+    again = build_bundle(
+        dataset, SETTINGS, period=calls.period(MONTH, "calendario"), generated_at=GENERATED_AT
+    )
     assert again.files == bundle.files
     assert again.zip_bytes() == bundle.zip_bytes()
     with zipfile.ZipFile(io.BytesIO(bundle.zip_bytes())) as archive:
         assert archive.namelist() == NAMES
         assert all(archive.read(name) == bundle.files[name] for name in NAMES)
     assert bundle.zip_name == f"estadisticas_311_{MONTH}.zip"
-    assert_frame_equal(
-        bundle.table, analytics.monthly_table(dataset, SETTINGS, MONTH, "calendario")
-    )
+    assert_frame_equal(bundle.table, calls.monthly_table(dataset, SETTINGS, MONTH, "calendario"))
 
 
 def test_bundle_validates_with_frictionless(dataset: Engine, tmp_path: Path) -> None:
-    write_bundle(dataset, SETTINGS, MONTH, tmp_path, mode="habiles", generated_at=GENERATED_AT)
+    write_bundle(
+        dataset,
+        SETTINGS,
+        period=calls.period(MONTH, "habiles"),
+        out_dir=tmp_path,
+        generated_at=GENERATED_AT,
+    )
     report = frictionless.validate(str(tmp_path / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldNumber", "type", "note"])
     assert len(report.tasks) == 2
@@ -85,7 +105,9 @@ def _cells(data: bytes, delimiter: str) -> list[list[str]]:
 
 
 def test_formula_injection_is_neutralised_only_in_the_spreadsheet(dataset: Engine) -> None:
-    files = build_bundle(dataset, SETTINGS, MONTH, "calendario", generated_at=GENERATED_AT).files
+    files = build_bundle(
+        dataset, SETTINGS, period=calls.period(MONTH, "calendario"), generated_at=GENERATED_AT
+    ).files
     open_rows = {row[1]: row for row in _cells(files[OPEN_NAME], ",")}
     sheet_rows = {row[1]: row for row in _cells(files[SHEET_NAME], ";")}
     assert open_rows["ZZZ"][2] == '=HYPERLINK("http://x")'
@@ -96,8 +118,10 @@ def test_formula_injection_is_neutralised_only_in_the_spreadsheet(dataset: Engin
 
 @pytest.mark.parametrize("mode", ["calendario", "habiles"])
 def test_csv_numbers_equal_monthly_table(dataset: Engine, mode: str) -> None:
-    expected = analytics.monthly_table(dataset, SETTINGS, MONTH, mode)  # type: ignore[arg-type]
-    files = build_bundle(dataset, SETTINGS, MONTH, mode, generated_at=GENERATED_AT).files
+    expected = calls.monthly_table(dataset, SETTINGS, MONTH, mode)
+    files = build_bundle(
+        dataset, SETTINGS, period=calls.period(MONTH, mode), generated_at=GENERATED_AT
+    ).files
     schema = dict(expected.schema)
     from_open = pl.read_csv(io.BytesIO(files[OPEN_NAME]), schema=schema)
     assert_frame_equal(from_open, expected)
@@ -120,8 +144,12 @@ def test_csv_bytes_identical_on_sqlite_and_postgresql(
     empty_tables(pg_engine_session)
     postgres = load_dataset(pg_engine_session)
     for mode in ("calendario", "habiles"):
-        lite = build_bundle(sqlite, SETTINGS, MONTH, mode, generated_at=GENERATED_AT)
-        pg = build_bundle(postgres, SETTINGS, MONTH, mode, generated_at=GENERATED_AT)
+        lite = build_bundle(
+            sqlite, SETTINGS, period=calls.period(MONTH, mode), generated_at=GENERATED_AT
+        )
+        pg = build_bundle(
+            postgres, SETTINGS, period=calls.period(MONTH, mode), generated_at=GENERATED_AT
+        )
         assert lite.files == pg.files, mode
     sqlite.dispose()
 
@@ -129,13 +157,18 @@ def test_csv_bytes_identical_on_sqlite_and_postgresql(
 def test_incomplete_month_is_refused(dataset: Engine, tmp_path: Path) -> None:
     out = tmp_path / "out"
     with pytest.raises(UserError, match=r"2026-11 aún no está completo \(datos al 10/11/2026\)"):
-        write_bundle(dataset, SETTINGS, "2026-11", out)
+        write_bundle(dataset, SETTINGS, period=calls.period("2026-11", "calendario"), out_dir=out)
     assert not out.exists()  # nothing half-written
 
 
 def test_incomplete_month_allowed_and_marked_partial(dataset: Engine, tmp_path: Path) -> None:
     paths = write_bundle(
-        dataset, SETTINGS, "2026-11", tmp_path, allow_partial=True, generated_at=GENERATED_AT
+        dataset,
+        SETTINGS,
+        period=calls.period("2026-11", "calendario"),
+        out_dir=tmp_path,
+        allow_partial=True,
+        generated_at=GENERATED_AT,
     )
     assert [p.name for p in paths] == [
         "estadisticas_311_2026-11_parcial.csv",
@@ -156,7 +189,13 @@ def test_incomplete_month_allowed_and_marked_partial(dataset: Engine, tmp_path: 
 
 
 def test_complete_month_with_allow_partial_is_not_partial(dataset: Engine) -> None:
-    bundle = build_bundle(dataset, SETTINGS, MONTH, "calendario", True, generated_at=GENERATED_AT)
+    bundle = build_bundle(
+        dataset,
+        SETTINGS,
+        period=calls.period(MONTH, "calendario"),
+        allow_partial=True,
+        generated_at=GENERATED_AT,
+    )
     assert not bundle.parcial
     assert list(bundle.files) == NAMES
 
@@ -164,48 +203,47 @@ def test_complete_month_with_allow_partial_is_not_partial(dataset: Engine) -> No
 @pytest.mark.parametrize(
     ("month", "message"),
     [
-        ("2026-13", "Mes inválido"),
-        ("octubre", "Mes inválido"),
         ("2026-05", "No hay datos del mes 2026-05: los datos disponibles van de 2026-06 a 2026-11"),
         ("2026-12", "No hay datos del mes 2026-12"),
     ],
 )
 def test_bad_or_dataless_month(dataset: Engine, month: str, message: str) -> None:
     with pytest.raises(UserError, match=message):
-        build_bundle(dataset, SETTINGS, month, "calendario", True)
+        build_bundle(
+            dataset, SETTINGS, period=calls.period(month, "calendario"), allow_partial=True
+        )
 
 
 def test_empty_database_is_a_clear_error(engine: Engine) -> None:
     with pytest.raises(UserError, match="no tiene casos"):
-        build_bundle(engine, SETTINGS, MONTH, "calendario")
-
-
-def test_bad_mode_is_a_user_error(dataset: Engine) -> None:
-    with pytest.raises(UserError, match="Modo de días inválido"):
-        build_bundle(dataset, SETTINGS, MONTH, "laborables")
+        build_bundle(engine, SETTINGS, period=calls.period(MONTH, "calendario"))
 
 
 def test_output_path_that_is_a_file(dataset: Engine, tmp_path: Path) -> None:
     target = tmp_path / "archivo"
     target.write_text("x")
     with pytest.raises(UserError, match="no es una carpeta"):
-        write_bundle(dataset, SETTINGS, MONTH, target)
+        write_bundle(dataset, SETTINGS, period=calls.period(MONTH, "calendario"), out_dir=target)
 
 
 def test_generated_at_defaults_to_now_in_panama(dataset: Engine) -> None:
-    bundle = build_bundle(dataset, SETTINGS, MONTH, "calendario")
+    bundle = build_bundle(dataset, SETTINGS, period=calls.period(MONTH, "calendario"))
     descriptor = json.loads(bundle.files["datapackage.json"])
     assert descriptor["generado"].endswith("-05:00")
     assert bundle.files[OPEN_NAME] == (GOLDEN / OPEN_NAME).read_bytes()
 
 
 def test_cases_after_the_month_do_not_change_its_numbers(dataset: Engine) -> None:
-    before = build_bundle(dataset, SETTINGS, MONTH, "calendario", generated_at=GENERATED_AT)
+    before = build_bundle(
+        dataset, SETTINGS, period=calls.period(MONTH, "calendario"), generated_at=GENERATED_AT
+    )
     insert_cases(
         dataset,
         [{"case_id": "N1", "entity_id": "CSS", "created_at": utc("2026-11-20 08:00")}],
     )
-    after = build_bundle(dataset, SETTINGS, MONTH, "calendario", generated_at=GENERATED_AT)
+    after = build_bundle(
+        dataset, SETTINGS, period=calls.period(MONTH, "calendario"), generated_at=GENERATED_AT
+    )
     # Same figures: only datos_al moves, and cohorte_madura stays "no" (20 days < 30).
     assert after.files[OPEN_NAME] == before.files[OPEN_NAME]
     assert after.datos_al.isoformat() == "2026-11-20"

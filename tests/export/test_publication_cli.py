@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from cac311.cli import main
 from cac311.config import Settings
 from cac311.export.publication import build_bundle
+from tests import analytics_calls as calls
 from tests.conftest import url_of
 from tests.export.publication_data import MONTH, load_dataset
 
@@ -32,7 +33,7 @@ def test_cli_writes_the_three_files(
     assert sorted(p.name for p in out.iterdir()) == sorted(NAMES)
     printed = capsys.readouterr().out.splitlines()
     assert printed == [f"Escrito {out / name}" for name in NAMES]
-    expected = build_bundle(dataset, Settings(), MONTH, "habiles")
+    expected = build_bundle(dataset, Settings(), period=calls.period(MONTH, "habiles"))
     for name in NAMES[:2]:
         assert (out / name).read_bytes() == expected.files[name]
     assert json.loads((out / NAMES[2]).read_text("utf-8"))["dias"] == "habiles"
@@ -41,7 +42,8 @@ def test_cli_writes_the_three_files(
 @pytest.mark.parametrize(
     ("month", "message"),
     [
-        ("2026-13", "Error: Mes inválido: '2026-13' (use AAAA-MM, por ejemplo 2026-10)"),
+        ("2026-13", "Error: --month: Mes inválido: '2026-13' (use AAAA-MM, por ejemplo 2026-10)"),
+        ("octubre", "Error: --month: Mes inválido: 'octubre' (use AAAA-MM, por ejemplo 2026-10)"),
         (
             "2026-11",
             "Error: El mes 2026-11 aún no está completo (datos al 10/11/2026); use "

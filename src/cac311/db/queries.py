@@ -4,7 +4,13 @@ Each file holds one query and a header:
 
     -- name: cases__monthly_closed_histogram
     -- grain: one row per entity and day count
-    -- params: :start, :end, :mode
+    -- params: start_on, end_on, mode, @case_filters
+
+A piece of SQL that many queries share (the dashboard's filter block, the group-by key) lives
+once in `queries/include/<name>.sql`, with the same header. A query uses it with a line
+`-- include: <name>`, replaced by the fragment's text when the file is loaded, and names it in
+its header as `@<name>`: the fragment's parameters then count as declared. Fragments hold fixed
+SQL only; values still arrive as `:named` parameters.
 
 A dialect may override a query with `queries/<dialect>/<name>.sql`. `run_query` refuses a call
 whose parameters differ from the header's, and coerces the result to a fixed schema, because an
@@ -17,6 +23,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import Enum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +36,8 @@ from cac311.config import QUERIES_DIR
 
 PARAM_RE = re.compile(r"(?<![:\w]):([a-zA-Z_]\w*)")
 HEADER_RE = re.compile(r"^--\s*(name|grain|params):\s*(.*)$")
+INCLUDE_RE = re.compile(r"^\s*--\s*include:\s*([a-z_]+)\s*$")
+INCLUDE_DIR = "include"
 
 
 @dataclass(frozen=True)
@@ -42,21 +51,34 @@ class NamedQuery:
     path: Path
 
 
-def parse_query_file(path: Path) -> NamedQuery:
+def parse_query_file(path: Path, queries_dir: Path = QUERIES_DIR) -> NamedQuery:
+    """Read one query file, expanding its `-- include:` lines (see the module docstring)."""
     text = path.read_text(encoding="utf-8")
     header: dict[str, str] = {}
     body_lines = []
+    included: list[NamedQuery] = []
     for line in text.splitlines():
         match = HEADER_RE.match(line.strip())
+        include = INCLUDE_RE.match(line)
         if match:
             header[match.group(1)] = match.group(2).strip()
+        elif include:
+            fragment = load_fragment(include.group(1), queries_dir)
+            included.append(fragment)
+            body_lines.append(fragment.body)
         elif not line.strip().startswith("--"):
             body_lines.append(line)
     body = "\n".join(body_lines)
-    declared = frozenset(
-        p.strip().lstrip(":") for p in header.get("params", "").split(",") if p.strip()
-    )
-    declared = frozenset(p for p in declared if p != "none")
+    names = [p.strip().lstrip(":") for p in header.get("params", "").split(",") if p.strip()]
+    referenced = {n.removeprefix("@") for n in names if n.startswith("@")}
+    if referenced != {f.name for f in included}:
+        raise ValueError(
+            f"{path.name}: the header names fragments {sorted(referenced)} but the body "
+            f"includes {sorted(f.name for f in included)}"
+        )
+    declared = frozenset(n for n in names if n != "none" and not n.startswith("@"))
+    for fragment in included:
+        declared |= fragment.declared_params
     return NamedQuery(
         name=header.get("name", path.stem),
         grain=header.get("grain", ""),
@@ -69,6 +91,18 @@ def parse_query_file(path: Path) -> NamedQuery:
 
 
 @cache
+def load_fragment(name: str, queries_dir: Path = QUERIES_DIR) -> NamedQuery:
+    """A shared piece of SQL from `queries/include/` (it may not include others)."""
+    path = queries_dir / INCLUDE_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise KeyError(f"no existe el fragmento SQL {name!r} en {path.parent}")
+    fragment = parse_query_file(path, queries_dir)
+    if INCLUDE_RE.search(path.read_text(encoding="utf-8")):
+        raise ValueError(f"{path.name}: a fragment may not include another")
+    return fragment
+
+
+@cache
 def load_query(name: str, dialect: str) -> NamedQuery:
     """The query `name`, from the dialect folder when it has its own text."""
     for path in (QUERIES_DIR / dialect / f"{name}.sql", QUERIES_DIR / f"{name}.sql"):
@@ -78,10 +112,13 @@ def load_query(name: str, dialect: str) -> NamedQuery:
 
 
 def all_query_files() -> list[Path]:
+    """Every query and fragment file."""
     return sorted(QUERIES_DIR.rglob("*.sql"))
 
 
 def _bind_value(value: Any, dialect: str) -> Any:
+    if isinstance(value, Enum):
+        return value.value  # a DayMode goes to SQL as its text ('calendario' / 'habiles')
     if dialect == "sqlite" and isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S.%f")
     if dialect == "sqlite" and isinstance(value, date):

@@ -1,8 +1,9 @@
 """The monthly publication bundle (SPEC §5): one code path for `cac311 export publication` and the
 Publicación page.
 
-`build_bundle` checks the month, takes `cac311.analytics.monthly_table` (one row per entity that
-is active or has cases counted in M, sorted by entidad_id, then TOTAL) and renders it as:
+`build_bundle` checks the month, takes `cac311.analytics.monthly.monthly_table` (one row per
+entity that is active or has cases counted in M, sorted by entidad_id, then TOTAL) and renders
+it as:
 
 - `estadisticas_311_YYYY-MM.csv` — open data (see `csv_formats.OPEN_DATA`);
 - `estadisticas_311_YYYY-MM_excel.csv` — spreadsheet (`csv_formats.SPREADSHEET`);
@@ -24,13 +25,13 @@ import zipfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import get_args
 from zoneinfo import ZoneInfo
 
 import polars as pl
 from sqlalchemy.engine import Engine
 
-from cac311 import analytics
+from cac311.analytics.dates import DataDates, data_dates
+from cac311.analytics.monthly import monthly_table
 from cac311.config import Settings
 from cac311.errors import UserError
 from cac311.export.csv_formats import OPEN_DATA, SPREADSHEET, write_csv
@@ -40,32 +41,13 @@ from cac311.export.datapackage import (
     descriptor_bytes,
     package_descriptor,
 )
-from metrics.daycount import DayMode
+from metrics.period import DayMode, Month, Period
+from metrics.publication import PUBLICATION_COLUMNS
 
-# SPEC §5, in order: the contract of both CSVs.
-PUBLICATION_COLUMNS: tuple[str, ...] = (
-    "periodo",
-    "entidad_id",
-    "entidad",
-    "sector",
-    "recibidos",
-    "cerrados",
-    "cerrados_en_plazo",
-    "cerrados_fuera_de_plazo",
-    "pct_cerrados_en_plazo",
-    "abiertos_fin_mes",
-    "vencidos_fin_mes",
-    "indice_cumplimiento",
-    "mediana_dias",
-    "p90_dias",
-    "cohorte_en_plazo_pct",
-    "cohorte_madura",
-    "posicion",
-)
 DATAPACKAGE_NAME = "datapackage.json"
 
 
-def bundle_stem(month: str, partial: bool) -> str:
+def bundle_stem(month: Month, partial: bool) -> str:
     """`estadisticas_311_YYYY-MM` (+ `_parcial`): the CSV and zip file names start with it."""
     return f"estadisticas_311_{month}" + ("_parcial" if partial else "")
 
@@ -77,7 +59,7 @@ class Bundle:
     `files` maps file name → bytes in this order: open-data CSV, spreadsheet CSV, datapackage.json.
     """
 
-    periodo: str
+    periodo: Month
     dias: DayMode
     parcial: bool
     datos_al: date
@@ -119,16 +101,8 @@ class Bundle:
         return buffer.getvalue()
 
 
-def _day_mode(mode: str) -> DayMode:
-    if mode not in get_args(DayMode):
-        raise UserError(f"Modo de días inválido: {mode!r} (use calendario o habiles).")
-    return mode  # type: ignore[return-value]
-
-
-def _checked_month(engine: Engine, month: str, allow_partial: bool) -> tuple[date, bool]:
+def checked_month(dates: DataDates, month: Month, allow_partial: bool) -> tuple[date, bool]:
     """(datos_al, partial) for an exportable month; UserError (one Spanish line) otherwise."""
-    analytics.month_bounds(month)  # UserError on a malformed month
-    dates = analytics.data_dates(engine)
     datos_al = dates.datos_al
     if datos_al is None:
         raise UserError(
@@ -141,7 +115,7 @@ def _checked_month(engine: Engine, month: str, allow_partial: bool) -> tuple[dat
             f"No hay datos del mes {month}: los datos disponibles van de {months[0]} a "
             f"{months[-1]} (datos al {datos_al:%d/%m/%Y})."
         )
-    if analytics.month_is_complete(month, datos_al):
+    if month.is_complete(datos_al):
         return datos_al, False
     if not allow_partial:
         raise UserError(
@@ -161,17 +135,19 @@ def _local_time(generated_at: datetime | None, timezone: str) -> datetime:
 def build_bundle(
     engine: Engine,
     settings: Settings,
-    month: str,
-    mode: str = "calendario",
-    allow_partial: bool = False,
     *,
+    period: Period,
+    allow_partial: bool = False,
+    dates: DataDates | None = None,
     generated_at: datetime | None = None,
 ) -> Bundle:
-    """The publication of `month` ("YYYY-MM") in day-count `mode`, nothing written yet."""
-    day_mode = _day_mode(mode)
-    month = month.strip()
-    datos_al, partial = _checked_month(engine, month, allow_partial)
-    table = analytics.monthly_table(engine, settings, month, day_mode)
+    """The publication of `period` (month M, day-count mode), nothing written yet.
+
+    `dates`: the data's dates when the caller has read them (else they are read here)."""
+    dates = dates if dates is not None else data_dates(engine)
+    month, day_mode = period.month, period.mode
+    datos_al, partial = checked_month(dates, month, allow_partial)
+    table = monthly_table(engine, settings, period=period, dates=dates)
     if tuple(table.columns) != PUBLICATION_COLUMNS:
         raise RuntimeError(f"monthly_table columns differ from SPEC §5: {table.columns}")
     generado = _local_time(generated_at, settings.timezone)
@@ -194,10 +170,10 @@ def build_bundle(
         ),
     ]
     info = PackageInfo(
-        periodo=month,
+        periodo=str(month),
         datos_al=datos_al,
         generado=generado,
-        dias=day_mode,
+        dias=day_mode.value,
         parcial=partial,
         legal_limit_days=settings.legal_limit_days,
         ranking_min_n=settings.ranking_min_n,
@@ -242,13 +218,14 @@ def _write_files(files: dict[str, bytes], out_dir: Path) -> list[Path]:
 def write_bundle(
     engine: Engine,
     settings: Settings,
-    month: str,
-    out_dir: Path,
     *,
-    mode: str = "calendario",
+    period: Period,
+    out_dir: Path,
     allow_partial: bool = False,
     generated_at: datetime | None = None,
 ) -> list[Path]:
-    """Write the bundle of `month` into `out_dir` (created if needed); the paths written."""
-    bundle = build_bundle(engine, settings, month, mode, allow_partial, generated_at=generated_at)
+    """Write the bundle of `period` into `out_dir` (created if needed); the paths written."""
+    bundle = build_bundle(
+        engine, settings, period=period, allow_partial=allow_partial, generated_at=generated_at
+    )
     return _write_files(bundle.files, Path(out_dir))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, cast
+from typing import Any, Final
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -34,7 +34,7 @@ from cac311.ui.format import (
     month_long,
 )
 from cac311.ui.loaders import FilterOptions
-from metrics.daycount import DayMode
+from metrics.period import MODE_ALIASES, DayMode, Month, Period
 
 PARAM_MONTH: Final = "mes"
 PARAM_MODE: Final = "dias"
@@ -52,9 +52,7 @@ GLOBAL_PARAMS: Final = (
     PARAM_CHANNEL,
     PARAM_PROVINCE,
 )
-MODES: Final[tuple[DayMode, ...]] = ("calendario", "habiles")
-MODE_OPTION_LABELS: Final = {"calendario": "Calendario", "habiles": "Hábiles"}
-MODE_ALIASES: Final = {"hábiles": "habiles", "habil": "habiles", "calendar": "calendario"}
+MODE_OPTION_LABELS: Final = {DayMode.CALENDARIO: "Calendario", DayMode.HABILES: "Hábiles"}
 
 _PAGE_KEY: Final = "_filtros_pagina"
 _ENTERING_KEY: Final = "_filtros_entrando"
@@ -67,20 +65,19 @@ def widget_key(param: str) -> str:
 
 @dataclass(frozen=True)
 class FilterState:
-    """The filters of this page run, as plain hashable values."""
+    """The filters of this page run, as typed hashable values (parsed once, from the URL)."""
 
-    month: str
-    mode: DayMode
+    period: Period
     cases: CaseFilters
-    default_month: str
+    default_month: Month
 
     def link_params(self) -> dict[str, str | list[str]]:
         """The URL parameters of these filters (defaults left out), for menu links."""
         params: dict[str, str | list[str]] = {}
-        if self.month != self.default_month:
-            params[PARAM_MONTH] = self.month
-        if self.mode != "calendario":
-            params[PARAM_MODE] = self.mode
+        if self.period.month != self.default_month:
+            params[PARAM_MONTH] = str(self.period.month)
+        if self.period.mode != DayMode.CALENDARIO:
+            params[PARAM_MODE] = self.period.mode.value
         for param, values in (
             (PARAM_SECTOR, self.cases.sectors),
             (PARAM_ENTITY, self.cases.entity_ids),
@@ -192,38 +189,40 @@ def url_multi(
     return values
 
 
-def default_month(months: Sequence[str], complete_months: Sequence[str]) -> str:
+def default_month(months: Sequence[Month], complete_months: Sequence[Month]) -> Month:
     """The latest complete month, else the latest month."""
     return complete_months[-1] if complete_months else months[-1]
 
 
 def sidebar_filters(
     options: FilterOptions,
-    months: Sequence[str],
-    default: str,
+    months: Sequence[Month],
+    default: Month,
     where: DeltaGenerator,
 ) -> FilterState:
     """Draw the filters into `where` (the sidebar) and return their values.
 
-    `months` ascending (available months); the selector lists them newest first.
+    `months` ascending (available months); the selector lists them newest first. The URL's
+    text is checked against the options here and parsed into a `Period` once.
     """
     names = {code: name for code, name, _sector in options.entities}
+    by_text = {str(m): m for m in months}
     with where:
         st.markdown("**Periodo y filtros**")
         month = url_choice(
             PARAM_MONTH,
-            list(reversed(months)),
-            default,
+            list(reversed(by_text)),
+            str(default),
             label_text="Mes",
-            format_func=month_long,
+            format_func=lambda m: month_long(by_text[m]),
             help_text="Mes calendario (hora local de Panamá). Por defecto, el último mes completo.",
         )
         mode = url_choice(
             PARAM_MODE,
-            MODES,
-            "calendario",
+            [m.value for m in DayMode],
+            DayMode.CALENDARIO.value,
             label_text="Días",
-            format_func=lambda m: MODE_OPTION_LABELS.get(m, m),
+            format_func=lambda m: MODE_OPTION_LABELS[DayMode(m)],
             horizontal_radio=True,
             aliases=MODE_ALIASES,
             help_text="Cómo se cuentan los 30 días del plazo legal: calendario o hábiles "
@@ -262,8 +261,7 @@ def sidebar_filters(
             placeholder="Todas",
         )
     return FilterState(
-        month=month,
-        mode=cast(DayMode, mode),
+        period=Period(by_text[month], DayMode(mode)),
         cases=CaseFilters(
             entity_ids=entities,
             sectors=sectors,

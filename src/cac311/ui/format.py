@@ -8,11 +8,13 @@ format them, and an empty figure (None / NaN) is shown as "—". Pure: no Stream
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date
 
 import polars as pl
 
-from metrics.definitions import METRIC_DEFINITIONS
+from metrics.definitions import METRIC_DEFINITIONS, MISSING_VALUE
+from metrics.period import DayMode, Month
 
 EMPTY = "—"
 PARTIAL_MARK = "mes parcial"
@@ -83,7 +85,10 @@ ITEM_LABELS: dict[str, str] = {
     "sla": "SLA",
     "base_conocimiento": "Base de conocimiento",
 }
-MODE_LABELS: dict[str, str] = {"calendario": "días calendario", "habiles": "días hábiles"}
+MODE_LABELS: dict[DayMode, str] = {
+    DayMode.CALENDARIO: "días calendario",
+    DayMode.HABILES: "días hábiles",
+}
 
 
 def _is_empty(value: float | int | None) -> bool:
@@ -129,21 +134,21 @@ def datos_al_text(value: date | None) -> str:
     return "Sin datos" if value is None else f"Datos al {fmt_date(value)}"
 
 
-def month_long(month: str) -> str:
-    """ "2026-10" → "octubre de 2026"."""
-    year, number = month.split("-")
-    return f"{MONTH_NAMES[int(number) - 1]} de {year}"
+def month_long(month: Month) -> str:
+    """2026-10 → "octubre de 2026"."""
+    year, number = divmod(month.yyyymm, 100)
+    return f"{MONTH_NAMES[number - 1]} de {year}"
 
 
-def month_title(month: str, partial: bool) -> str:
+def month_title(month: Month, partial: bool) -> str:
     """ "octubre de 2026", plus " (mes parcial)" when the month contains datos_al."""
     return month_long(month) + (f" ({PARTIAL_MARK})" if partial else "")
 
 
-def label(mapping: dict[str, str], code: str | None) -> str:
+def label(mapping: Mapping[str, str], code: str | None) -> str:
     """The Spanish label of a code; the code itself when unknown; "(sin dato)" for None."""
     if code is None:
-        return "(sin dato)"
+        return MISSING_VALUE
     return mapping.get(code, code)
 
 

@@ -18,21 +18,19 @@ check (STACK_NOTES §1: `pages/` without `st.navigation`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
-from cac311.analytics import month_is_complete
+from cac311.analytics.dates import DataFacts
 from cac311.auth.identity import ROLE_LABELS, ROLES, Identity, Role
 from cac311.auth.session import sign_in_gate, sign_out_control
 from cac311.config import Settings
 from cac311.errors import UserError
-from cac311.filters import CaseFilters
 from cac311.ui import bootstrap, loaders
+from cac311.ui.errors import stop_on_error
 from cac311.ui.filters import (
     GLOBAL_PARAMS,
     FilterState,
@@ -42,7 +40,8 @@ from cac311.ui.filters import (
     sidebar_filters,
 )
 from cac311.ui.format import DEMO_BADGE, MODE_LABELS, datos_al_text, month_title
-from cac311.ui.loaders import DatabaseFacts, FilterOptions
+from cac311.ui.loaders import FilterOptions, Source
+from metrics.period import DayMode, Month, Period
 
 log = logging.getLogger(__name__)
 
@@ -100,15 +99,27 @@ PAGES: Final[tuple[Page, ...]] = (
 
 @dataclass(frozen=True)
 class PageContext:
-    """What a page body needs: who is looking, which database, and the chosen filters."""
+    """What a page body needs: who is looking, which data, and the chosen filters.
+
+    `filters` is None only on a page that opens without cases (Calidad de datos, Importar)."""
 
     page: Page
     identity: Identity
-    url: str
-    settings: Settings
-    facts: DatabaseFacts
+    source: Source
     options: FilterOptions
-    filters: FilterState
+    filters: FilterState | None
+
+    @property
+    def url(self) -> str:
+        return self.source.url
+
+    @property
+    def settings(self) -> Settings:
+        return self.source.settings
+
+    @property
+    def facts(self) -> DataFacts:
+        return self.source.facts
 
     @property
     def datos_al(self) -> date:
@@ -116,30 +127,36 @@ class PageContext:
         return self.facts.datos_al
 
     @property
-    def month(self) -> str:
-        return self.filters.month
+    def chosen(self) -> FilterState:
+        """The sidebar's filters (a page that `needs_cases` always has them)."""
+        assert self.filters is not None, f"{self.page.path} has no filters"
+        return self.filters
 
     @property
-    def mode(self) -> str:
-        return self.filters.mode
+    def period(self) -> Period:
+        return self.chosen.period
+
+    @property
+    def month(self) -> Month:
+        return self.period.month
+
+    @property
+    def mode(self) -> DayMode:
+        return self.period.mode
 
     @property
     def partial(self) -> bool:
-        """True when the chosen month is not complete at datos_al (SPEC §3).
-
-        False on a page without filters (no month chosen, e.g. the upload)."""
-        return bool(self.filters.month) and not month_is_complete(
-            self.filters.month, self.facts.datos_al
-        )
+        """True when the chosen month is not complete at datos_al (SPEC §3)."""
+        return self.filters is not None and not self.month.is_complete(self.facts.datos_al)
 
     def stamp(self) -> None:
         """The caption every panel carries: "Datos al dd/mm/aaaa" (+ partial month, mode).
 
         A page without filters (no month chosen) gets only "Datos al dd/mm/aaaa"."""
         parts = [datos_al_text(self.facts.datos_al)]
-        if self.month:
+        if self.filters is not None:
             parts.append(month_title(self.month, self.partial))
-            parts.append(MODE_LABELS.get(self.mode, self.mode))
+            parts.append(MODE_LABELS[self.mode])
         st.caption(" · ".join(parts))
 
 
@@ -182,7 +199,7 @@ def _menu(identity: Identity, link_params: dict[str, str | list[str]]) -> None:
             )
 
 
-def _empty_database_notice(facts: DatabaseFacts, *, setup_hint: bool = True) -> None:
+def _empty_database_notice(facts: DataFacts, *, setup_hint: bool = True) -> None:
     st.info(
         "La base de datos aún no tiene casos. "
         + (
@@ -206,10 +223,6 @@ def _link_params_from_url() -> dict[str, str | list[str]]:
     return params
 
 
-def _complete_months(months: Sequence[str], datos_al: date | None) -> list[str]:
-    return [m for m in months if month_is_complete(m, datos_al)]
-
-
 def page_setup(page: Page, *, subtitle: str = "") -> PageContext:
     """Run the guard for `page` (see the module docstring); returns the page's context."""
     st.set_page_config(
@@ -224,29 +237,22 @@ def page_setup(page: Page, *, subtitle: str = "") -> PageContext:
     except UserError as exc:
         st.error(f"La configuración del Tablero 311 no es válida:\n\n{exc}")
         st.stop()
-    try:
+    with stop_on_error("abrir la base de datos"):
         _prepare_database(url, settings)
         identity = sign_in_gate(url)
-        facts = loaders.database_facts(url)
-        options = loaders.filter_options(url) if facts.has_cases else None
-    except SQLAlchemyError:
-        log.exception("page guard: database error")
-        st.error(
-            "No se pudo leer la base de datos. Revise la conexión (DATABASE_URL) o intente de "
-            "nuevo en unos minutos."
-        )
-        st.stop()
+        source = Source(url, settings, loaders.current_facts(url))
+        options = loaders.filter_options(source) if source.facts.has_cases else None
+    facts = source.facts
 
     menu = st.sidebar.container()
     enter_page(page.path)
     allowed = identity.role in page.roles
     filters: FilterState | None = None
     if allowed and page.uses_filters and options is not None and facts.months:
-        months = list(facts.months)
         filters = sidebar_filters(
             options,
-            months,
-            default_month(months, _complete_months(months, facts.datos_al)),
+            facts.months,
+            default_month(facts.months, facts.dates.complete_months),
             st.sidebar,
         )
     with menu:
@@ -275,18 +281,14 @@ def page_setup(page: Page, *, subtitle: str = "") -> PageContext:
         if page.needs_cases:
             _empty_database_notice(facts)
             st.stop()
-        # A page that opens without cases (upload, data quality) gets a context with neutral
-        # values, and the same notice when there are no cases yet (but no stop).
+        # A page that opens without cases (upload, data quality) gets a context without
+        # filters, and the same notice when there are no cases yet (but no stop).
         if not facts.has_cases:
             _empty_database_notice(facts, setup_hint=False)
-        options = options or FilterOptions((), (), (), (), ())
-        filters = FilterState(month="", mode="calendario", cases=CaseFilters(), default_month="")
     return PageContext(
         page=page,
         identity=identity,
-        url=url,
-        settings=settings,
-        facts=facts,
-        options=options,
+        source=source,
+        options=options or FilterOptions(),
         filters=filters,
     )

@@ -18,9 +18,8 @@ from cac311.ui.format import (
     fmt_metric,
     metric_label,
 )
+from metrics.definitions import LOWER_IS_BETTER
 
-# KPIs where a rise is bad news: their deltas are drawn red when they go up.
-LOWER_IS_BETTER = frozenset({"abiertos_fin_mes", "vencidos_fin_mes", "mediana_dias", "p90_dias"})
 DELTA_HELP = "La flecha compara con el mes anterior; debajo, con el mismo mes del año anterior."
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "es", "modeBarButtonsToRemove": ["lasso2d"]}
 
@@ -53,7 +52,8 @@ def kpi_row(deltas: pl.DataFrame, codes: Sequence[str] | None = None, per_row: i
 
 
 def _delta_color(code: str, delta: float | None) -> Literal["normal", "inverse", "off"]:
-    """Green for good news, red for bad; grey when nothing changed."""
+    """Green for good news, red for bad (a rise of a lower-is-better KPI); grey when nothing
+    changed."""
     if not delta:
         return "off"
     return "inverse" if code in LOWER_IS_BETTER else "normal"

@@ -6,8 +6,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from metrics.publication import TREND_COLUMNS
-from metrics.trend_views import (
+from cac311.ui.views.trends import (
     RATE_KPIS,
     SPLITS,
     TREND_KPIS,
@@ -17,6 +16,7 @@ from metrics.trend_views import (
     plotted_values,
     top_groups,
 )
+from metrics.publication import TREND_COLUMNS
 
 MONTHS = ["2026-08", "2026-09", "2026-10"]
 

@@ -1,58 +1,23 @@
-"""Shared pieces of the admin/director pages (Publicación, Calidad de datos, Importar).
-
-- `audit`: one audit row through the sign-in connection (the only one allowed to append to
-  `audit_log`, docs/security.md); a failure is logged and reported, never raised.
-- Column configurations for `st.dataframe`: labels in Spanish, the metric definition on hover,
-  Panama number formats (`1,234` / `88.2`) and dd/mm/aaaa dates.
-"""
+"""Column settings of the dashboard's tables: Spanish labels, the metric definition on hover,
+Panama number formats (`1,234` / `88.2`) and dd/mm/aaaa dates."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from typing import Any, Final
 
 import polars as pl
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
-from cac311.auth import audit as audit_log
-from cac311.auth.session import auth_database_url, auth_engine
 from cac311.ingest.kinds import KIND_LABELS
 from cac311.ui.format import definition, metric_label, metric_unit
 from cac311.ui.widgets import data_table
 
-log = logging.getLogger(__name__)
-
 INT_FORMAT: Final = "%,d"
 DEC_FORMAT: Final = "%,.1f"
 DATETIME_FORMAT: Final = "DD/MM/YYYY HH:mm"
-# Kinds of import batches: the four import kinds, plus the synthetic data of `cac311 demo`.
+# Kinds of import batches: the import kinds, plus the synthetic data of `cac311 demo`.
 BATCH_KIND_LABELS: Final[dict[str, str]] = {**KIND_LABELS, "demo": "demostración"}
-AUDIT_ACTION_LABELS: Final[dict[str, str]] = {
-    "sign_in": "Ingreso",
-    "sign_in_failed": "Ingreso fallido",
-    "sign_out": "Cierre de sesión",
-    "locked": "Cuenta bloqueada",
-    "export": "Descarga",
-    "import": "Importación",
-}
-
-
-def audit(url: str, email: str | None, action: str, detail: str) -> bool:
-    """Append one row to the audit log; False (and a warning on screen) when it failed."""
-    try:
-        audit_log.record(auth_engine(auth_database_url(url)), email, action, detail)
-    except (SQLAlchemyError, ValueError):
-        log.exception("audit: could not record %s", action)
-        st.warning("No se pudo registrar la acción en la bitácora de auditoría.")
-        return False
-    return True
-
-
-def audit_entries(url: str, limit: int = 500) -> pl.DataFrame:
-    """The latest audit rows, newest first (not cached: the log must be current)."""
-    return audit_log.audit_entries(auth_engine(auth_database_url(url)), limit)
 
 
 def metric_column(code: str, label: str | None = None) -> Any:
@@ -95,7 +60,7 @@ def quarantine_row_columns() -> dict[str, Any]:
 
 
 def reasons_table(reasons: pl.DataFrame, key: str) -> None:
-    """Quarantined rows per reason (`metrics.quality_tables.reason_table`): reason, rows, code."""
+    """Quarantined rows per reason (`cac311.ui.views.quality.reason_table`): reason, rows, code."""
     data_table(
         reasons,
         column_config={

@@ -1,19 +1,20 @@
-"""Frame shaping for the Directorio y comunicados page (SPEC §3 directory freshness and press
+"""View-model of the Directorio y comunicados page (SPEC §3 directory freshness and press
 releases): filter by the sidebar's sector/entity, count entities per state, one table row per
 entity, the "high breaches" threshold, and the release rows the media got first.
 
-Pure functions over the outputs of `cac311.analytics_ops` (`directory_freshness`,
-`entity_freshness`, `breakdown(..., "entity_id")`, `press_releases`); no figure is redefined here.
+Pure functions over the outputs of `cac311.analytics.directory` (`directory_freshness`,
+`entity_freshness`, `press_releases`) and `cac311.analytics.monthly.breakdown(...,
+"entity_id")`; no figure is redefined here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import polars as pl
 
+from metrics.definitions import TOTAL_ID
 from metrics.freshness import ITEMS, STATUSES, breaching_threshold
-from metrics.releases import TOTAL_ID
 
 # Worst first: the order the per-entity table is sorted in.
 WORST_FIRST: tuple[str, ...] = tuple(reversed(STATUSES))
@@ -107,13 +108,6 @@ def filter_states(table: pl.DataFrame, states: Sequence[str]) -> pl.DataFrame:
     if not states:
         return table
     return table.filter(pl.col("estado_general").is_in(list(states)))
-
-
-def with_labels(
-    frame: pl.DataFrame, columns: Sequence[str], labels: Mapping[str, str]
-) -> pl.DataFrame:
-    """Replace codes by their labels in `columns` (codes without a label are kept)."""
-    return frame.with_columns(pl.col(c).replace(dict(labels)).alias(c) for c in columns)
 
 
 def stale_threshold(entities: pl.DataFrame, figures: pl.DataFrame) -> float:

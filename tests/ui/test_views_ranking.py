@@ -1,36 +1,39 @@
-"""Shaping of the ranking and entity frames for the Ranking and Entidad pages."""
+"""View-models of the Ranking and Entidad pages (cac311.ui.views.ranking / .entity)."""
 
 from __future__ import annotations
 
 import polars as pl
 import pytest
 
-from metrics.presentation import (
+from cac311.ui.views.entity import (
+    activity_span,
+    default_entity,
+    entity_options,
+    filter_case_list,
+    kpi_value,
+    most_overdue_entity,
+    sla_figures,
+    trim_before,
+)
+from cac311.ui.views.labels import relabel
+from cac311.ui.views.ranking import (
     NEW,
     OWN_MARK,
     RANKED_VIEW_COLUMNS,
     RANKING_EXPORT_COLUMNS,
     UNRANKED_VIEW_COLUMNS,
-    activity_span,
     change_sentence,
     change_text,
-    default_entity,
-    entity_options,
-    filter_case_list,
     funnel_n_max,
-    kpi_value,
-    most_overdue_entity,
     national_rate,
     position_summary,
     ranked_view,
     ranking_export,
-    relabel,
     sector_peers,
     sectors_present,
-    sla_figures,
-    trim_before,
     unranked_view,
 )
+from metrics.period import Month, Period
 from metrics.publication import RANKING_COLUMNS
 
 
@@ -130,7 +133,7 @@ def test_sectors_present_by_best_position() -> None:
 
 
 def test_ranking_export_columns_and_order() -> None:
-    export = ranking_export(ranking_frame(), "2026-10", "habiles")
+    export = ranking_export(ranking_frame(), Period.parse("2026-10", "habiles"))
     assert export.columns == list(RANKING_EXPORT_COLUMNS)
     assert export["entidad_id"].to_list() == ["B", "A", "C", "D", "E", "F"]
     assert set(export["periodo"].to_list()) == {"2026-10"}
@@ -200,12 +203,12 @@ def test_activity_span_and_trim_before() -> None:
             "abiertos_fin_mes": [0, 1, 0],
         }
     )
-    span = activity_span(trend, "2026-10")
+    span = activity_span(trend, Month.parse("2026-10"))
     assert span.any_activity and not span.month_activity and span.first_month == "2026-09"
-    assert activity_span(trend, "2026-09").month_activity
-    idle = activity_span(trend.filter(pl.col("periodo") != "2026-09"), "2026-10")
+    assert activity_span(trend, Month.parse("2026-09")).month_activity
+    idle = activity_span(trend.filter(pl.col("periodo") != "2026-09"), Month.parse("2026-10"))
     assert not idle.any_activity and idle.first_month is None
-    assert trim_before(trend, "2026-09")["periodo"].to_list() == ["2026-09", "2026-10"]
+    assert trim_before(trend, Month.parse("2026-09"))["periodo"].to_list() == ["2026-09", "2026-10"]
     assert trim_before(trend, None).height == 3
 
 

@@ -1,4 +1,4 @@
-"""Table shapes of the admin pages (metrics.quality_tables)."""
+"""Table shapes of the admin pages (cac311.ui.views.quality)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from datetime import datetime
 
 import polars as pl
 
-from metrics.quality import QUARANTINE_ROWS_SCHEMA, SAME_MINUTE_SCHEMA
-from metrics.quality_tables import (
+from cac311.ui.views.quality import (
     QUARANTINE_EXPORT_SCHEMA,
     REASON_TABLE_SCHEMA,
     entities_with_same_minute,
@@ -19,8 +18,8 @@ from metrics.quality_tables import (
     same_minute_ranked,
     utc_to_local,
     value_counts,
-    with_labels,
 )
+from metrics.quality import QUARANTINE_ROWS_SCHEMA, SAME_MINUTE_SCHEMA
 
 TEXTS = {"id_faltante": "falta el identificador", "entidad_desconocida": "entidad no registrada"}
 
@@ -57,13 +56,6 @@ def test_quarantine_export_sorts_by_line_and_names_columns_in_spanish() -> None:
     assert out["linea"].to_list() == [3, 7]
     assert out["motivo"].to_list() == ["entidad no registrada", "falta el identificador"]
     assert out["fila"].to_list()[0] == '{"entity_id": "XYZ"}'
-
-
-def test_with_labels_replaces_known_codes_only() -> None:
-    frame = pl.DataFrame({"kind": ["cases", "demo", None], "n": [1, 2, 3]})
-    out = with_labels(frame, "kind", {"cases": "casos"})
-    assert out["kind"].to_list() == ["casos", "demo", None]
-    assert out["n"].to_list() == [1, 2, 3]
 
 
 def test_utc_to_local_converts_naive_utc_to_panama_time() -> None:

@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from metrics.directory_views import (
+from cac311.ui.views.directory import (
     ENTITY_TABLE_SCHEMA,
     entity_state,
     entity_table,
@@ -18,7 +18,6 @@ from metrics.directory_views import (
     release_rows,
     release_total,
     stale_threshold,
-    with_labels,
 )
 from metrics.freshness import entity_freshness, item_freshness, stale_and_breaching
 
@@ -112,14 +111,6 @@ def test_entity_state_of_one_entity(items: pl.DataFrame) -> None:
     assert entity_state(entities, "B") == "por_vencer"
     assert entity_state(entities, "C") == "sin_registro"
     assert entity_state(entities, "ZZZ") is None
-
-
-def test_with_labels_replaces_codes_and_keeps_unknown_ones() -> None:
-    frame = pl.DataFrame({"estado": ["al_dia", "raro"], "n": [1, 2]})
-    assert with_labels(frame, ["estado"], {"al_dia": "Al día"})["estado"].to_list() == [
-        "Al día",
-        "raro",
-    ]
 
 
 def test_stale_threshold_matches_the_rule_of_stale_and_breaching(items: pl.DataFrame) -> None:

@@ -1,4 +1,4 @@
-"""Table shapes of the admin pages (Calidad de datos, Importar): pure Polars, no I/O, no clock.
+"""View-model of the admin pages (Calidad de datos, Importar): pure Polars, no I/O, no clock.
 
 The reason texts and kind labels are passed in (they live with the importer), so this module
 stays free of the application packages.
@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
+from cac311.ui.views.labels import labelled
 from metrics.quality import QUARANTINE_REASONS_SCHEMA, quarantine_reasons
 
 REASON_TABLE_SCHEMA: dict[str, pl.DataType] = {
@@ -24,17 +25,6 @@ QUARANTINE_EXPORT_SCHEMA: dict[str, pl.DataType] = {
     "detalle": pl.String(),
     "fila": pl.String(),
 }
-
-
-def _labelled(column: str, labels: Mapping[str, str]) -> pl.Expr:
-    """`column` replaced by its label; unknown codes pass through unchanged."""
-    return (
-        pl.col(column)
-        .cast(pl.String)
-        .replace_strict(
-            dict(labels), default=pl.col(column).cast(pl.String), return_dtype=pl.String
-        )
-    )
 
 
 def reason_counts(counts: Mapping[str, int]) -> pl.DataFrame:
@@ -58,7 +48,7 @@ def reason_table(counts: pl.DataFrame, texts: Mapping[str, str]) -> pl.DataFrame
     """
     return counts.select(
         pl.col("reason").cast(pl.String),
-        _labelled("reason", texts).alias("motivo"),
+        labelled("reason", texts).alias("motivo"),
         pl.col("filas").cast(pl.Int64),
     )
 
@@ -72,15 +62,10 @@ def quarantine_export(rows: pl.DataFrame, texts: Mapping[str, str]) -> pl.DataFr
     return rows.sort("line_number").select(
         pl.col("line_number").cast(pl.Int64).alias("linea"),
         pl.col("reason").cast(pl.String).alias("codigo"),
-        _labelled("reason", texts).alias("motivo"),
+        labelled("reason", texts).alias("motivo"),
         pl.col("detail").cast(pl.String).alias("detalle"),
         pl.col("raw_row").cast(pl.String).alias("fila"),
     )
-
-
-def with_labels(frame: pl.DataFrame, column: str, labels: Mapping[str, str]) -> pl.DataFrame:
-    """`frame` with the codes of `column` replaced by their labels (unknown codes kept)."""
-    return frame.with_columns(_labelled(column, labels).alias(column))
 
 
 def utc_to_local(frame: pl.DataFrame, columns: Sequence[str], timezone: str) -> pl.DataFrame:

@@ -1,9 +1,9 @@
-"""Frame shaping for the Tendencias page: which KPI, which split, how many groups, the table.
+"""View-model of the Tendencias page: which KPI, which split, how many groups, the table.
 
-Pure functions over the output of `cac311.analytics.monthly_trend` (TREND_COLUMNS: one row per
-`grupo` × `periodo`). They choose nothing about the figures themselves (SPEC §3 computes those);
-they only pick the groups to plot, trim the month window to the data and lay out the table of
-plotted values.
+Pure functions over the output of `cac311.analytics.monthly.monthly_trend` (TREND_COLUMNS: one
+row per `grupo` × `periodo`). They choose nothing about the figures themselves (SPEC §3
+computes those); they only pick the groups to plot, trim the month window to the data and lay
+out the table of plotted values.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from typing import Final
 
 import polars as pl
+
+from metrics.definitions import RATE_METRICS
+from metrics.period import Month
 
 # The monthly figures a trend can show, in the order the selector lists them.
 TREND_KPIS: Final[tuple[str, ...]] = (
@@ -28,19 +31,7 @@ TREND_KPIS: Final[tuple[str, ...]] = (
 )
 # Rates and day figures: a total line beside the groups reads as context. Counts are left out
 # (the total of a count is the sum of the groups and would only flatten their lines).
-RATE_KPIS: Final = frozenset(
-    {
-        "pct_cerrados_en_plazo",
-        "indice_cumplimiento",
-        "mediana_dias",
-        "p90_dias",
-        "cohorte_en_plazo_pct",
-    }
-)
-PERCENT_KPIS: Final = frozenset(
-    {"pct_cerrados_en_plazo", "indice_cumplimiento", "cohorte_en_plazo_pct"}
-)
-DAY_KPIS: Final = frozenset({"mediana_dias", "p90_dias"})
+RATE_KPIS: Final = frozenset(TREND_KPIS) & RATE_METRICS
 COHORT_KPI: Final = "cohorte_en_plazo_pct"
 
 # URL value of the `por` parameter → `split_by` of monthly_trend (None: one total line).
@@ -69,9 +60,9 @@ class TopGroups:
         return len(self.groups) < self.total_groups
 
 
-def months_to_show(available: Sequence[str], end_month: str, wanted: int) -> int:
+def months_to_show(available: Sequence[Month], end_month: Month, wanted: int) -> int:
     """How many months (≤ wanted) end at `end_month` without starting before the first month
-    with data. `available`: the "YYYY-MM" months with data, ascending."""
+    with data. `available`: the months with data, ascending."""
     if wanted < 1:
         raise ValueError("wanted must be at least 1")
     if end_month not in available:

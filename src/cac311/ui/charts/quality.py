@@ -1,11 +1,11 @@
-"""Plotly builders of the Calidad de datos page, in the shared style of `charts.py`."""
+"""Charts of the Calidad de datos page: same-minute closures and quarantine reasons."""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 import polars as pl
 
-from cac311.ui.charts import FUERA_DE_PLAZO, PRIMARY, _style, empty_figure
+from cac311.ui.charts.style import FUERA_DE_PLAZO, PRIMARY, empty_figure, styled
 from cac311.ui.format import metric_label
 
 SAME_MINUTE_TITLE = "Cierres en el mismo minuto de la apertura"
@@ -48,7 +48,7 @@ def same_minute_bars(frame: pl.DataFrame, limit: int = 20) -> go.Figure:
     fig.update_xaxes(title="% de los cerrados en el mes", rangemode="tozero")
     fig.update_yaxes(type="category")
     fig.update_layout(hovermode="closest", showlegend=False)
-    return _style(fig, SAME_MINUTE_TITLE, height=max(260, 30 * shown.height + 90))
+    return styled(fig, SAME_MINUTE_TITLE, height=max(260, 30 * shown.height + 90))
 
 
 def quarantine_bars(reasons: pl.DataFrame) -> go.Figure:
@@ -71,4 +71,4 @@ def quarantine_bars(reasons: pl.DataFrame) -> go.Figure:
     fig.update_xaxes(title="filas", rangemode="tozero")
     fig.update_yaxes(type="category", automargin=True)
     fig.update_layout(hovermode="closest", showlegend=False)
-    return _style(fig, QUARANTINE_TITLE, height=max(240, 32 * ordered.height + 90))
+    return styled(fig, QUARANTINE_TITLE, height=max(240, 32 * ordered.height + 90))

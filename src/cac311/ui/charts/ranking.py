@@ -1,0 +1,147 @@
+"""Charts of the ranking: the entities with most vencidos and the funnel plot."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from cac311.ui.charts.style import (
+    EN_PLAZO,
+    LIMIT_LINE,
+    PRIMARY,
+    SECONDARY,
+    VENCIDO,
+    empty_figure,
+    styled,
+)
+from cac311.ui.format import metric_label
+from metrics.funnel import funnel_limits_at
+
+LOG_TICKS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000)
+
+
+def top_overdue(table: pl.DataFrame, limit: int = 10) -> go.Figure:
+    """Horizontal bars of the entities with most vencidos_fin_mes (frame: ranking/monthly)."""
+    top = (
+        table.filter(pl.col("vencidos_fin_mes") > 0)
+        .sort(["vencidos_fin_mes", "entidad_id"], descending=[True, False])
+        .head(limit)
+        .reverse()
+    )
+    if top.is_empty():
+        return empty_figure("Ninguna entidad con casos vencidos.", "Entidades con más vencidos")
+    fig = go.Figure(
+        go.Bar(
+            x=top["vencidos_fin_mes"].to_list(),
+            y=top["entidad_id"].to_list(),
+            orientation="h",
+            marker_color=VENCIDO,
+            text=top["vencidos_fin_mes"].to_list(),
+            textposition="outside",
+            customdata=top["entidad"].to_list(),
+            hovertemplate="%{customdata}<br>%{x} vencidos<extra></extra>",
+            name=metric_label("vencidos_fin_mes"),
+        )
+    )
+    fig.update_xaxes(title="casos vencidos a fin de mes")
+    fig.update_yaxes(type="category")
+    fig.update_layout(hovermode="closest", showlegend=False)
+    return styled(fig, "Entidades con más vencidos", height=max(260, 34 * top.height + 80))
+
+
+def funnel_plot(
+    ranking: pl.DataFrame,
+    limits: pl.DataFrame,
+    national_rate: float,
+    highlight: str | None = None,
+) -> go.Figure:
+    """Índice vs n for every entity with the 95 % limits around the national rate.
+
+    Points above the upper limit are green, below the lower limit red, inside grey-blue: only
+    points outside the funnel differ from the national rate by more than chance.
+    """
+    data = ranking.filter((pl.col("n") > 0) & pl.col("indice_cumplimiento").is_not_null())
+    # Each entity is judged against the limits at its own n (the curve's points are sparse
+    # above n = 1,000, see metrics.funnel.funnel_n_values).
+    own_limits = funnel_limits_at(national_rate, sorted(set(data["n"].to_list())))
+    joined = data.join(own_limits, on="n", how="left")
+    colours = [
+        EN_PLAZO if v > hi else VENCIDO if v < lo else PRIMARY
+        for v, lo, hi in zip(
+            joined["indice_cumplimiento"].to_list(),
+            joined["limite_inferior"].fill_null(0).to_list(),
+            joined["limite_superior"].fill_null(100).to_list(),
+            strict=True,
+        )
+    ]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=limits["n"].to_list(),
+            y=limits["limite_superior"].to_list(),
+            name="Límite 95 %",
+            mode="lines",
+            line={"color": LIMIT_LINE, "dash": "dash", "width": 1},
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=limits["n"].to_list(),
+            y=limits["limite_inferior"].to_list(),
+            name="Límite 95 % (inferior)",
+            mode="lines",
+            line={"color": LIMIT_LINE, "dash": "dash", "width": 1},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    fig.add_hline(
+        y=national_rate,
+        line={"color": SECONDARY, "width": 1},
+        annotation_text=f"Tasa de referencia {national_rate:.1f} %",
+        annotation_position="bottom right",
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=joined["n"].to_list(),
+            y=joined["indice_cumplimiento"].to_list(),
+            mode="markers",
+            name="Entidades",
+            marker={"color": colours, "size": 9, "line": {"color": "white", "width": 1}},
+            customdata=list(
+                zip(joined["entidad_id"].to_list(), joined["entidad"].to_list(), strict=True)
+            ),
+            hovertemplate="%{customdata[0]} — %{customdata[1]}<br>n = %{x}<br>"
+            "índice = %{y:.1f} %<extra></extra>",
+        )
+    )
+    if highlight is not None:
+        own = joined.filter(pl.col("entidad_id") == highlight)
+        if own.height:
+            fig.add_trace(
+                go.Scatter(
+                    x=own["n"].to_list(),
+                    y=own["indice_cumplimiento"].to_list(),
+                    mode="markers+text",
+                    name="Su entidad",
+                    text=own["entidad_id"].to_list(),
+                    textposition="top center",
+                    marker={
+                        "color": "rgba(0,0,0,0)",
+                        "size": 18,
+                        "line": {"color": "#111111", "width": 2.5},
+                    },
+                    hoverinfo="skip",
+                )
+            )
+    fig.update_xaxes(
+        title="n = cerrados + vencidos a fin de mes",
+        type="log",
+        tickvals=LOG_TICKS,
+        ticktext=[f"{t:,}" for t in LOG_TICKS],
+        minor={"showgrid": False, "ticks": ""},
+    )
+    fig.update_yaxes(title="índice de cumplimiento (%)", range=[-2, 104])
+    fig.update_layout(hovermode="closest")
+    return styled(fig, "Gráfico de embudo: índice frente a volumen", height=420)
