@@ -1,5 +1,5 @@
 """Directorio y comunicados page (AppTest on the demo data): freshness counts and table, stale
-and breaching entities, press-release anticipation — each equal to `cac311.analytics_ops`."""
+and breaching entities, press-release anticipation — each equal to `cac311.analytics`."""
 
 from __future__ import annotations
 

@@ -194,6 +194,70 @@ def default_month(months: Sequence[Month], complete_months: Sequence[Month]) -> 
     return complete_months[-1] if complete_months else months[-1]
 
 
+def _period_choice(months: Sequence[Month], default: Month) -> Period:
+    """The month and day-count mode, parsed once from the chosen options."""
+    by_text = {str(m): m for m in months}
+    month = url_choice(
+        PARAM_MONTH,
+        list(reversed(by_text)),
+        str(default),
+        label_text="Mes",
+        format_func=lambda m: month_long(by_text[m]),
+        help_text="Mes calendario (hora local de Panamá). Por defecto, el último mes completo.",
+    )
+    mode = url_choice(
+        PARAM_MODE,
+        [m.value for m in DayMode],
+        DayMode.CALENDARIO.value,
+        label_text="Días",
+        format_func=lambda m: MODE_OPTION_LABELS[DayMode(m)],
+        horizontal_radio=True,
+        aliases=MODE_ALIASES,
+        help_text="Cómo se cuentan los 30 días del plazo legal: calendario o hábiles "
+        "(lunes a viernes sin feriados de Panamá).",
+    )
+    return Period(by_text[month], DayMode(mode))
+
+
+def _case_choices(options: FilterOptions) -> CaseFilters:
+    """The sector, entity, case type, channel and province filters (empty: no filter)."""
+    names = {code: name for code, name, _sector in options.entities}
+    return CaseFilters(
+        sectors=url_multi(
+            PARAM_SECTOR,
+            options.sectors,
+            label_text="Sector",
+            format_func=lambda s: label(SECTOR_LABELS, s),
+        ),
+        entity_ids=url_multi(
+            PARAM_ENTITY,
+            [code for code, _name, _sector in options.entities],
+            label_text="Entidad",
+            format_func=lambda c: f"{c} · {names.get(c, '')}",
+            placeholder="Todas",
+        ),
+        case_types=url_multi(
+            PARAM_CASE_TYPE,
+            options.case_types,
+            label_text="Tipo de caso",
+            format_func=lambda t: label(CASE_TYPE_LABELS, t),
+        ),
+        channels=url_multi(
+            PARAM_CHANNEL,
+            options.channels,
+            label_text="Canal",
+            format_func=lambda c: label(CHANNEL_LABELS, c),
+        ),
+        provinces=url_multi(
+            PARAM_PROVINCE,
+            options.provinces,
+            label_text="Provincia o comarca",
+            format_func=lambda p: label(PROVINCE_LABELS, p),
+            placeholder="Todas",
+        ),
+    )
+
+
 def sidebar_filters(
     options: FilterOptions,
     months: Sequence[Month],
@@ -205,69 +269,8 @@ def sidebar_filters(
     `months` ascending (available months); the selector lists them newest first. The URL's
     text is checked against the options here and parsed into a `Period` once.
     """
-    names = {code: name for code, name, _sector in options.entities}
-    by_text = {str(m): m for m in months}
     with where:
         st.markdown("**Periodo y filtros**")
-        month = url_choice(
-            PARAM_MONTH,
-            list(reversed(by_text)),
-            str(default),
-            label_text="Mes",
-            format_func=lambda m: month_long(by_text[m]),
-            help_text="Mes calendario (hora local de Panamá). Por defecto, el último mes completo.",
-        )
-        mode = url_choice(
-            PARAM_MODE,
-            [m.value for m in DayMode],
-            DayMode.CALENDARIO.value,
-            label_text="Días",
-            format_func=lambda m: MODE_OPTION_LABELS[DayMode(m)],
-            horizontal_radio=True,
-            aliases=MODE_ALIASES,
-            help_text="Cómo se cuentan los 30 días del plazo legal: calendario o hábiles "
-            "(lunes a viernes sin feriados de Panamá).",
-        )
-        sectors = url_multi(
-            PARAM_SECTOR,
-            options.sectors,
-            label_text="Sector",
-            format_func=lambda s: label(SECTOR_LABELS, s),
-        )
-        entities = url_multi(
-            PARAM_ENTITY,
-            [code for code, _name, _sector in options.entities],
-            label_text="Entidad",
-            format_func=lambda c: f"{c} · {names.get(c, '')}",
-            placeholder="Todas",
-        )
-        case_types = url_multi(
-            PARAM_CASE_TYPE,
-            options.case_types,
-            label_text="Tipo de caso",
-            format_func=lambda t: label(CASE_TYPE_LABELS, t),
-        )
-        channels = url_multi(
-            PARAM_CHANNEL,
-            options.channels,
-            label_text="Canal",
-            format_func=lambda c: label(CHANNEL_LABELS, c),
-        )
-        provinces = url_multi(
-            PARAM_PROVINCE,
-            options.provinces,
-            label_text="Provincia o comarca",
-            format_func=lambda p: label(PROVINCE_LABELS, p),
-            placeholder="Todas",
-        )
-    return FilterState(
-        period=Period(by_text[month], DayMode(mode)),
-        cases=CaseFilters(
-            entity_ids=entities,
-            sectors=sectors,
-            case_types=case_types,
-            channels=channels,
-            provinces=provinces,
-        ),
-        default_month=default,
-    )
+        period = _period_choice(months, default)
+        cases = _case_choices(options)
+    return FilterState(period=period, cases=cases, default_month=default)

@@ -23,6 +23,7 @@ from datetime import date
 from typing import Final
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from cac311.analytics.dates import DataFacts
 from cac311.auth.identity import ROLE_LABELS, ROLES, Identity, Role
@@ -223,15 +224,9 @@ def _link_params_from_url() -> dict[str, str | list[str]]:
     return params
 
 
-def page_setup(page: Page, *, subtitle: str = "") -> PageContext:
-    """Run the guard for `page` (see the module docstring); returns the page's context."""
-    st.set_page_config(
-        page_title=f"{page.label} · Tablero 311",
-        page_icon=":material/analytics:",
-        layout="wide",
-        initial_sidebar_state="expanded",
-    )
-    url = bootstrap.database_url()
+def _open_source(url: str) -> tuple[Identity, Source, FilterOptions | None]:
+    """Settings, the prepared database, who is signed in, the data's facts and the sidebar's
+    options — or one Spanish line and a stop."""
     try:
         settings = Settings.from_env()
     except UserError as exc:
@@ -242,19 +237,14 @@ def page_setup(page: Page, *, subtitle: str = "") -> PageContext:
         identity = sign_in_gate(url)
         source = Source(url, settings, loaders.current_facts(url))
         options = loaders.filter_options(source) if source.facts.has_cases else None
-    facts = source.facts
+    return identity, source, options
 
-    menu = st.sidebar.container()
-    enter_page(page.path)
-    allowed = identity.role in page.roles
-    filters: FilterState | None = None
-    if allowed and page.uses_filters and options is not None and facts.months:
-        filters = sidebar_filters(
-            options,
-            facts.months,
-            default_month(facts.months, facts.dates.complete_months),
-            st.sidebar,
-        )
+
+def _sidebar(
+    menu: DeltaGenerator, identity: Identity, facts: DataFacts, filters: FilterState | None
+) -> None:
+    """The role-filtered menu (in `menu`, above the filters), the demo badge, and below the
+    filters who is signed in."""
     with menu:
         _menu(identity, filters.link_params() if filters else _link_params_from_url())
         if facts.is_demo:
@@ -266,6 +256,25 @@ def page_setup(page: Page, *, subtitle: str = "") -> PageContext:
             role_text += f" · {identity.entity_id}"
         st.sidebar.caption(f"Viendo como: {role_text}")
 
+
+def page_setup(page: Page, *, subtitle: str = "") -> PageContext:
+    """Run the guard for `page` (see the module docstring); returns the page's context."""
+    st.set_page_config(
+        page_title=f"{page.label} · Tablero 311",
+        page_icon=":material/analytics:",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    identity, source, options = _open_source(bootstrap.database_url())
+    facts = source.facts
+    menu = st.sidebar.container()
+    enter_page(page.path)
+    allowed = identity.role in page.roles
+    filters: FilterState | None = None
+    if allowed and page.uses_filters and options is not None and facts.months:
+        default = default_month(facts.months, facts.dates.complete_months)
+        filters = sidebar_filters(options, facts.months, default, st.sidebar)
+    _sidebar(menu, identity, facts, filters)
     if facts.is_demo:
         st.markdown(f":orange-badge[:material/science: {DEMO_BADGE}]")
     st.title(page.label)
@@ -277,7 +286,7 @@ def page_setup(page: Page, *, subtitle: str = "") -> PageContext:
         st.stop()
     for text in notices():
         st.warning(text, icon=":material/link_off:")
-    if options is None or filters is None:
+    if filters is None:
         if page.needs_cases:
             _empty_database_notice(facts)
             st.stop()

@@ -49,20 +49,10 @@ def top_overdue(table: pl.DataFrame, limit: int = 10) -> go.Figure:
     return styled(fig, "Entidades con más vencidos", height=max(260, 34 * top.height + 80))
 
 
-def funnel_plot(
-    ranking: pl.DataFrame,
-    limits: pl.DataFrame,
-    national_rate: float,
-    highlight: str | None = None,
-) -> go.Figure:
-    """Índice vs n for every entity with the 95 % limits around the national rate.
-
-    Points above the upper limit are green, below the lower limit red, inside grey-blue: only
-    points outside the funnel differ from the national rate by more than chance.
-    """
+def _judged(ranking: pl.DataFrame, national_rate: float) -> tuple[pl.DataFrame, list[str]]:
+    """The entities with an índice, each with the colour of its place against the limits at its
+    own n (the curve's points are sparse above n = 1,000, see metrics.funnel.funnel_n_values)."""
     data = ranking.filter((pl.col("n") > 0) & pl.col("indice_cumplimiento").is_not_null())
-    # Each entity is judged against the limits at its own n (the curve's points are sparse
-    # above n = 1,000, see metrics.funnel.funnel_n_values).
     own_limits = funnel_limits_at(national_rate, sorted(set(data["n"].to_list())))
     joined = data.join(own_limits, on="n", how="left")
     colours = [
@@ -74,28 +64,58 @@ def funnel_plot(
             strict=True,
         )
     ]
-    fig = go.Figure()
-    fig.add_trace(
+    return joined, colours
+
+
+def _limit_lines(limits: pl.DataFrame) -> list[go.Scatter]:
+    """The upper and lower 95 % limits as dashed lines (one legend entry)."""
+    return [
         go.Scatter(
             x=limits["n"].to_list(),
-            y=limits["limite_superior"].to_list(),
-            name="Límite 95 %",
+            y=limits[column].to_list(),
+            name=name,
             mode="lines",
             line={"color": LIMIT_LINE, "dash": "dash", "width": 1},
             hoverinfo="skip",
+            showlegend=column == "limite_superior",
         )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=limits["n"].to_list(),
-            y=limits["limite_inferior"].to_list(),
-            name="Límite 95 % (inferior)",
-            mode="lines",
-            line={"color": LIMIT_LINE, "dash": "dash", "width": 1},
-            hoverinfo="skip",
-            showlegend=False,
+        for column, name in (
+            ("limite_superior", "Límite 95 %"),
+            ("limite_inferior", "Límite 95 % (inferior)"),
         )
+    ]
+
+
+def _own_ring(joined: pl.DataFrame, highlight: str) -> go.Scatter | None:
+    """A ring with its code around the signed-in enlace's entity (None when not plotted)."""
+    own = joined.filter(pl.col("entidad_id") == highlight)
+    if own.is_empty():
+        return None
+    return go.Scatter(
+        x=own["n"].to_list(),
+        y=own["indice_cumplimiento"].to_list(),
+        mode="markers+text",
+        name="Su entidad",
+        text=own["entidad_id"].to_list(),
+        textposition="top center",
+        marker={"color": "rgba(0,0,0,0)", "size": 18, "line": {"color": "#111111", "width": 2.5}},
+        hoverinfo="skip",
     )
+
+
+def funnel_plot(
+    ranking: pl.DataFrame,
+    limits: pl.DataFrame,
+    national_rate: float,
+    highlight: str | None = None,
+) -> go.Figure:
+    """Índice vs n for every entity with the 95 % limits around the national rate.
+
+    Points above the upper limit are green, below the lower limit red, inside grey-blue: only
+    points outside the funnel differ from the national rate by more than chance.
+    """
+    joined, colours = _judged(ranking, national_rate)
+    fig = go.Figure(_limit_lines(limits))
     fig.add_hline(
         y=national_rate,
         line={"color": SECONDARY, "width": 1},
@@ -116,25 +136,9 @@ def funnel_plot(
             "índice = %{y:.1f} %<extra></extra>",
         )
     )
-    if highlight is not None:
-        own = joined.filter(pl.col("entidad_id") == highlight)
-        if own.height:
-            fig.add_trace(
-                go.Scatter(
-                    x=own["n"].to_list(),
-                    y=own["indice_cumplimiento"].to_list(),
-                    mode="markers+text",
-                    name="Su entidad",
-                    text=own["entidad_id"].to_list(),
-                    textposition="top center",
-                    marker={
-                        "color": "rgba(0,0,0,0)",
-                        "size": 18,
-                        "line": {"color": "#111111", "width": 2.5},
-                    },
-                    hoverinfo="skip",
-                )
-            )
+    ring = _own_ring(joined, highlight) if highlight is not None else None
+    if ring is not None:
+        fig.add_trace(ring)
     fig.update_xaxes(
         title="n = cerrados + vencidos a fin de mes",
         type="log",
