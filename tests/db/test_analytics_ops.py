@@ -1,4 +1,5 @@
-"""Hand-computed operational figures of `cac311.analytics` on SQLite and PostgreSQL (one body, both DBs).
+"""Hand-computed operational figures of `cac311.analytics` on SQLite and PostgreSQL (one body,
+both DBs).
 
 Times are Panama local times (UTC−5) turned into the naive-UTC timestamps the database stores;
 local dates and day ordinals come from the real import helper. The reference date X is Sunday

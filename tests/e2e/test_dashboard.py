@@ -10,9 +10,9 @@ on a 20,000-case demo SQLite file (one server for the module), Debian's chromium
   figures, and the menu carries the filters to the next page;
 - the director's and the enlace's menus; an enlace is refused on "Calidad de datos";
 - downloads equal the metrics module for the same filters: the Ranking CSV
-  (`analytics.monthly.ranking`), the enlace's own vencidos (`analytics.open_cases`), the Tendencias
-  CSV (`analytics.monthly.monthly_trend`) and the publication file (`build_bundle`, the CLI's bytes);
-  each download is in the audit log.
+  (`analytics.monthly.ranking`), the enlace's own vencidos (`analytics.open_cases`), the
+  Tendencias CSV (`analytics.monthly.monthly_trend`) and the publication file (`build_bundle`,
+  the CLI's bytes); each download is in the audit log.
 """
 
 from __future__ import annotations
