@@ -100,3 +100,24 @@ def test_every_declared_dependency_is_locked_at_an_allowed_version() -> None:
         assert name in locked, f"{name} is declared but not in requirements.txt (bash dev.sh lock)"
         assert requirement.specifier.contains(locked[name]), (name, locked[name])
         assert requirement.specifier, f"{name} needs a lower bound"
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (["export", "publication", "--out", "x"], "Error: faltan argumentos obligatorios: --month"),
+        (["import", "nada", "f.csv"], "Error: kind: opción inválida: 'nada'"),
+        (["demo", "--cases", "muchos"], "Error: --cases: número entero inválido: 'muchos'"),
+        (
+            ["export", "publication", "--month", "2026-10", "--out", "x", "--dias", "laborables"],
+            "Error: --dias: Modo de días inválido: 'laborables' (use calendario o habiles)",
+        ),
+    ],
+)
+def test_command_line_refusals_are_one_spanish_line(
+    argv: list[str], line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[0].startswith(line), err
+    assert len(err.splitlines()) == 1

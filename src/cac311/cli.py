@@ -23,11 +23,25 @@ log = logging.getLogger("cac311")
 Handler = Callable[[argparse.Namespace], int]
 
 
+# argparse's own refusals, said in Spanish like every other message of the CLI.
+_ARGPARSE_SPANISH = (
+    ("the following arguments are required:", "faltan argumentos obligatorios:"),
+    ("unrecognized arguments:", "argumentos no reconocidos:"),
+    ("invalid choice:", "opción inválida:"),
+    ("(choose from", "(elija entre"),
+    ("expected one argument", "falta su valor"),
+    ("invalid int value:", "número entero inválido:"),
+)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors ("Error: ..."), like every other refusal of the CLI."""
+    """argparse with one-line Spanish errors ("Error: ..."), like every refusal of the CLI."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"Error: {message.removeprefix('argument ')}\n")
+        text = message.removeprefix("argument ")
+        for english, spanish in _ARGPARSE_SPANISH:
+            text = text.replace(english, spanish)
+        self.exit(2, f"Error: {text}\n")
 
 
 def _typed(parse: Callable[[str], Any]) -> Callable[[str], Any]:
