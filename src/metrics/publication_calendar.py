@@ -64,9 +64,7 @@ def working_days_late(due: date, published_on: date, calendar: WorkingCalendar) 
     return late if calendar.is_working_day(published_on) else late + 1
 
 
-def publication_status(
-    due: date, published_on: date | None, as_of: date
-) -> PublicationStatus:
+def publication_status(due: date, published_on: date | None, as_of: date) -> PublicationStatus:
     """The status of one month on `as_of` (see the module docstring)."""
     if published_on is not None:
         return "a_tiempo" if published_on <= due else "tarde"
@@ -85,6 +83,7 @@ def publication_calendar(
     last_month: int,
     months: int,
     published: Mapping[str, date],
+    *,
     as_of: date,
     working_days: int,
     calendar: WorkingCalendar,
@@ -103,7 +102,11 @@ def publication_calendar(
         due = due_date(value, working_days, calendar)
         published_on = published.get(label)
         status = publication_status(due, published_on, as_of)
-        late = working_days_late(due, published_on, calendar) if status == "tarde" else None
+        late = (
+            working_days_late(due, published_on, calendar)
+            if status == "tarde" and published_on is not None
+            else None
+        )
         rows.append((label, due, published_on, status, late))
     return pl.DataFrame(rows, schema=CALENDAR_SCHEMA, orient="row")
 

@@ -1,0 +1,93 @@
+"""The monthly report end to end: `cac311 export report` and the dashboard's PDF downloads.
+
+One code path: `data.load_report_set` (figures of the publication) → `pdf.ReportRenderer` (one
+browser for the whole batch) → files written atomically like the publication bundle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from cac311.config import Settings
+from cac311.export.publication import _write_files
+from cac311.report.data import load_report_set
+from cac311.report.model import ReportSet, report_file_name
+from cac311.report.pdf import ReportRenderer
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """What `write_reports` did: the files written and, when charts were left out, why."""
+
+    paths: tuple[Path, ...]
+    charts_problem: str | None
+
+
+def render_set(
+    report_set: ReportSet,
+    settings: Settings,
+    *,
+    charts: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[dict[str, bytes], str | None]:
+    """{file name: PDF bytes} for every report of the set, and why charts were left out."""
+    files: dict[str, bytes] = {}
+    with ReportRenderer(charts=charts, browser_path=settings.chart_browser) as renderer:
+        for report in report_set.reports:
+            name = report_file_name(report.periodo, report.parcial, report.file_key)
+            files[name] = renderer.render(report)
+            if progress is not None:
+                progress(name)
+        problem = None if renderer.charts_available else renderer.charts_problem
+    return files, problem
+
+
+def write_reports(
+    engine: Engine,
+    settings: Settings,
+    month: str,
+    out_dir: Path,
+    *,
+    entity: str | None = None,
+    mode: str = "calendario",
+    allow_partial: bool = False,
+    charts: bool = True,
+    generated_at: datetime | None = None,
+) -> ReportRun:
+    """Write the report(s) of `month` into `out_dir`: the national one (entity None), one
+    entity's, or every entity's plus the national one (entity "all")."""
+    report_set = load_report_set(
+        engine,
+        settings,
+        month,
+        mode,
+        entity,
+        allow_partial=allow_partial,
+        generated_at=generated_at,
+    )
+    files, problem = render_set(report_set, settings, charts=charts)
+    paths = _write_files(files, Path(out_dir))
+    return ReportRun(tuple(paths), problem)
+
+
+def report_pdf(
+    engine: Engine,
+    settings: Settings,
+    *,
+    month: str,
+    mode: str,
+    entity_id: str | None,
+    allow_partial: bool,
+) -> tuple[str, bytes]:
+    """(file name, PDF bytes) of one report — the Entidad and Resumen downloads."""
+    report_set = load_report_set(
+        engine, settings, month, mode, entity_id, allow_partial=allow_partial
+    )
+    files, _problem = render_set(report_set, settings)
+    ((name, data),) = files.items()
+    return name, data
