@@ -15,9 +15,11 @@ from sqlalchemy.engine import Engine
 
 from cac311.config import Settings
 from cac311.export.publication import _write_files
-from cac311.report.data import load_report_set
+from cac311.report.data import ALL, load_report_set
 from cac311.report.model import ReportSet, report_file_name
 from cac311.report.pdf import ReportRenderer
+
+CHART_BATCH = 16  # charts sent to the browser at once (memory stays small, both pages busy)
 
 
 @dataclass(frozen=True)
@@ -33,18 +35,26 @@ def render_set(
     settings: Settings,
     *,
     charts: bool = True,
+    renderer: ReportRenderer | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, bytes], str | None]:
-    """{file name: PDF bytes} for every report of the set, and why charts were left out."""
+    """{file name: PDF bytes} for every report of the set, and why charts were left out.
+
+    `renderer`: an already started one (its browser is reused); else one is started for this
+    batch and closed after it."""
+    if renderer is None:
+        with ReportRenderer(charts=charts, browser_path=settings.chart_browser) as own:
+            return render_set(report_set, settings, renderer=own, progress=progress)
     files: dict[str, bytes] = {}
-    with ReportRenderer(charts=charts, browser_path=settings.chart_browser) as renderer:
-        for report in report_set.reports:
+    reports = report_set.reports
+    for start in range(0, len(reports), CHART_BATCH):
+        batch = reports[start : start + CHART_BATCH]
+        for report, pdf in zip(batch, renderer.render_many(batch), strict=True):
             name = report_file_name(report.periodo, report.parcial, report.file_key)
-            files[name] = renderer.render(report)
+            files[name] = pdf
             if progress is not None:
                 progress(name)
-        problem = None if renderer.charts_available else renderer.charts_problem
-    return files, problem
+    return files, renderer.charts_problem
 
 
 def write_reports(
@@ -57,10 +67,19 @@ def write_reports(
     mode: str = "calendario",
     allow_partial: bool = False,
     charts: bool = True,
+    renderer: ReportRenderer | None = None,
     generated_at: datetime | None = None,
 ) -> ReportRun:
     """Write the report(s) of `month` into `out_dir`: the national one (entity None), one
     entity's, or every entity's plus the national one (entity "all")."""
+    if renderer is None:
+        with ReportRenderer(charts=charts, browser_path=settings.chart_browser) as own:
+            return write_reports(
+                engine, settings, month, out_dir, entity=entity, mode=mode,
+                allow_partial=allow_partial, renderer=own, generated_at=generated_at,
+            )  # fmt: skip
+    if entity == ALL:
+        renderer.begin()  # a long batch: the browser starts while the data load
     report_set = load_report_set(
         engine,
         settings,
@@ -70,7 +89,7 @@ def write_reports(
         allow_partial=allow_partial,
         generated_at=generated_at,
     )
-    files, problem = render_set(report_set, settings, charts=charts)
+    files, problem = render_set(report_set, settings, renderer=renderer)
     paths = _write_files(files, Path(out_dir))
     return ReportRun(tuple(paths), problem)
 

@@ -17,7 +17,8 @@ with the publication row, so the report can never print a number the CSV does no
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime
 from typing import Any, Final, Literal
 
 import polars as pl
@@ -42,9 +43,11 @@ from cac311.report.model import (
     TrendPoint,
     Value,
 )
+from metrics.daycount import DayMode
 from metrics.definitions import DEFINITIONS_VERSION
+from metrics.deltas import kpi_changes
 from metrics.freshness import STATUSES, entity_freshness
-from metrics.months import parse_month
+from metrics.months import month_of, parse_month
 
 ALL: Final = "all"
 OLDEST_SHOWN: Final = 5
@@ -100,7 +103,8 @@ def load_reports(
     wanted = _wanted_entities(engine, table, entity_ids)
     periodo, dias = bundle.periodo, bundle.dias
     fin_mes = analytics.month_bounds(periodo)[1]
-    first_month = _first_month(engine)
+    dates = analytics.data_dates(engine)
+    first_month = month_of(dates.first_created_on) if dates.first_created_on else None
     rows = {row["entidad_id"]: row for row in table.iter_rows(named=True)}
     ranking = analytics.ranking(engine, settings, periodo, dias) if wanted else None
     clasificadas = int(table["posicion"].is_not_null().sum())
@@ -118,31 +122,36 @@ def load_reports(
     items = analytics_ops.directory_freshness(engine, settings, bundle.datos_al)
     general = entity_freshness(items) if items.height else None
     releases = analytics_ops.press_releases(engine, settings, periodo)
-    reports: list[ReportData] = []
-    for entity_id in wanted:
+    trends = _entity_trends(engine, settings, periodo, dias, wanted=wanted, dates=dates)
+
+    def entity_report(entity_id: str) -> ReportData:
         filters = CaseFilters(entity_ids=(entity_id,))
-        trend, deltas = analytics.trend_and_deltas(engine, settings, periodo, dias, filters)
+        trend, deltas = trends.get(entity_id) or analytics.trend_and_deltas(
+            engine, settings, periodo, dias, filters
+        )
         row = rows[entity_id]
         assert ranking is not None
-        reports.append(
-            ReportData(
-                **common,
-                entidad_id=entity_id,
-                entidad=str(row["entidad"]),
-                sector=row["sector"],
-                figures=_figures(row),
-                kpis=_kpis(deltas, row),
-                position=_position(ranking, row, clasificadas, settings.ranking_min_n),
-                trend=_trend(trend, first_month),
-                aging=_aging(analytics_ops.aging_buckets(engine, settings, fin_mes, dias, filters)),
-                oldest_overdue=_oldest(
-                    analytics_ops.open_cases(engine, settings, entity_id, fin_mes, dias, "vencidos")
-                ),
-                freshness=_freshness_items(items, entity_id),
-                freshness_general=_general_status(general, entity_id),
-                releases=_releases(releases, entity_id),
-            )
+        return ReportData(
+            **common,
+            entidad_id=entity_id,
+            entidad=str(row["entidad"]),
+            sector=row["sector"],
+            figures=_figures(row),
+            kpis=_kpis(deltas, row),
+            position=_position(ranking, row, clasificadas, settings.ranking_min_n),
+            trend=_trend(trend, first_month),
+            aging=_aging(analytics_ops.aging_buckets(engine, settings, fin_mes, dias, filters)),
+            oldest_overdue=_oldest(
+                analytics_ops.open_cases(engine, settings, entity_id, fin_mes, dias, "vencidos")
+            ),
+            freshness=_freshness_items(items, entity_id),
+            freshness_general=_general_status(general, entity_id),
+            releases=_releases(releases, entity_id),
         )
+
+    # Two workers: each entity's few small queries wait on the database, not on Python.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="cac311-report") as pool:
+        reports = list(pool.map(entity_report, wanted))
     if national:
         trend, deltas = analytics.trend_and_deltas(engine, settings, periodo, dias)
         row = rows[TOTAL_ID]
@@ -195,9 +204,36 @@ def _wanted_entities(
     )
 
 
-def _first_month(engine: Engine) -> int | None:
-    first = analytics.data_dates(engine).first_created_on
-    return first.year * 100 + first.month if first is not None else None
+def _entity_trends(
+    engine: Engine,
+    settings: Settings,
+    periodo: str,
+    dias: DayMode,
+    *,
+    wanted: Sequence[str],
+    dates: analytics.DataDates,
+) -> dict[str, tuple[pl.DataFrame, pl.DataFrame]]:
+    """{entity: (13-month trend, KPI changes)} from ONE split trend when there are several
+    entities — the same aggregates and `metrics.deltas.kpi_changes` that
+    `analytics.trend_and_deltas` applies to one entity (a test compares the two). An entity
+    with no case in the 13 months is left out (the caller asks for it alone)."""
+    if len(wanted) < 2:
+        return {}
+    trend = analytics.monthly_trend(
+        engine, settings, periodo, analytics.KPI_TREND_MONTHS, dias, split_by="entity_id"
+    )
+    month = parse_month(periodo)
+    datos_month = month_of(dates.datos_al) if dates.datos_al else None
+    first_month = month_of(dates.first_created_on) if dates.first_created_on else None
+    found: dict[str, tuple[pl.DataFrame, pl.DataFrame]] = {}
+    for (entity_id,), rows in trend.partition_by("grupo", as_dict=True).items():
+        if entity_id not in wanted:
+            continue
+        figures = rows.with_columns(
+            pl.col("periodo").map_elements(parse_month, return_dtype=pl.Int64).alias("mes")
+        )
+        found[str(entity_id)] = (rows, kpi_changes(figures, month, datos_month, first_month))
+    return found
 
 
 # --- frames → plain values ----------------------------------------------------------------------
@@ -345,3 +381,8 @@ def _releases(summary: pl.DataFrame, entity_id: str) -> Releases:
         pct_con_anticipacion=r["pct_con_anticipacion"],
         mediana_anticipacion_horas=r["mediana_anticipacion_horas"],
     )
+
+
+def data_cutoff(engine: Engine) -> date | None:
+    """datos_al of the database (None when it has no cases)."""
+    return analytics.data_as_of(engine)

@@ -9,6 +9,7 @@ every PDF, with the tables and a note where the chart would be.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Final
@@ -50,14 +51,16 @@ class ReportRenderer:
         self._template = TEMPLATE.read_bytes()
         self._charts = charts
         self._svg = SvgRenderer(browser_path) if charts else None
-        self.charts_problem: str | None = None if charts else "gráficos desactivados"
+        self._svg_started = False
 
     def __enter__(self) -> ReportRenderer:
-        if self._svg is not None:
-            self._svg.start()
-            if not self._svg.available:
-                self.charts_problem = self._svg.problem
-        return self
+        return self  # the browser starts with the first chart, or earlier with `begin()`
+
+    def begin(self) -> None:
+        """Launch the browser (without waiting for it): call it before loading the data."""
+        if self._svg is not None and not self._svg_started:
+            self._svg_started = True
+            self._svg.begin()
 
     def __exit__(
         self,
@@ -70,17 +73,35 @@ class ReportRenderer:
 
     @property
     def charts_available(self) -> bool:
+        """Whether charts are drawn (starts the browser and waits for it)."""
+        self.begin()
         return self._svg is not None and self._svg.available
+
+    @property
+    def charts_problem(self) -> str | None:
+        """Why charts were (or will be) left out; None while every chart is drawn."""
+        if self._svg is None:
+            return "gráficos desactivados"
+        return self._svg.problem if self._svg_started else None
 
     def render(self, data: ReportData) -> bytes:
         """The PDF of one report."""
+        return self.render_many([data])[0]
+
+    def render_many(self, reports: Sequence[ReportData]) -> list[bytes]:
+        """The PDFs of a batch; their charts are drawn together on the browser's pages."""
+        self.begin()
+        with_trend = [r for r in reports if r.trend]
+        svgs: dict[int, bytes | None] = {}
+        if self._svg is not None and with_trend:
+            figures = [trend_chart(r.trend) for r in with_trend]
+            drawn = self._svg.render_many(figures, WIDTH, HEIGHT)
+            svgs = {id(r): svg for r, svg in zip(with_trend, drawn, strict=True)}
+        return [self._typeset(r, svgs.get(id(r))) for r in reports]
+
+    def _typeset(self, data: ReportData, svg: bytes | None) -> bytes:
         inputs: dict[str, str] = {}
         note = None
-        svg = None
-        if self._svg is not None and self._svg.available and data.trend:
-            svg = self._svg.render(trend_chart(data.trend), WIDTH, HEIGHT)
-            if svg is None:
-                self.charts_problem = self._svg.problem
         if svg is not None:
             inputs["grafico"] = svg.decode("utf-8")
         elif not data.trend:
