@@ -4,6 +4,7 @@ import streamlit as st
 
 from cac311.ui import charts, loaders
 from cac311.ui.guard import RESUMEN, page_setup
+from cac311.ui.report_views import report_download
 from cac311.ui.widgets import kpi_row, plot
 from metrics.publication import entity_rows
 
@@ -22,3 +23,6 @@ with right:
     plot(charts.backlog_trend(trend), key="resumen_rezago")
     plot(charts.top_overdue(entity_rows(table)), key="resumen_vencidos")
 ctx.stamp()
+
+st.markdown("#### Informe mensual")
+report_download(ctx, None, key="resumen_informe_pdf")

@@ -28,6 +28,7 @@ from cac311.ui.format import (
     month_long,
 )
 from cac311.ui.guard import ENTIDAD, RANKING, page_setup
+from cac311.ui.report_views import report_download
 from cac311.ui.widgets import csv_download, data_table, kpi_row, plot
 from metrics import presentation
 
@@ -335,3 +336,7 @@ ctx.stamp()
 st.markdown("#### Casos por atender")
 case_lists(entity, entity_filters)
 ctx.stamp()
+
+if ctx.identity.can_see_cases_of(entity):  # the PDF lists the entity's oldest overdue cases
+    st.markdown("#### Informe mensual")
+    report_download(ctx, entity, key="entidad_informe_pdf")

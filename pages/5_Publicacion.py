@@ -14,6 +14,7 @@ from cac311.ui import loaders
 from cac311.ui.admin_views import audit, metric_columns
 from cac311.ui.format import MODE_LABELS, datos_al_text, fmt_date, fmt_int, month_long
 from cac311.ui.guard import PUBLICACION, page_setup
+from cac311.ui.report_views import publication_calendar_section, record_page_publication
 from cac311.ui.upload import file_sha256
 from cac311.ui.widgets import data_table
 from metrics.definitions import DEFINITIONS_VERSION
@@ -52,12 +53,14 @@ if ctx.partial:
             "parcial»."
         )
         ctx.stamp()
+        publication_calendar_section(ctx)
         st.stop()
 
 try:
     bundle: Bundle = loaders.publication_bundle(ctx.url, ctx.month, ctx.mode, allow_partial)
 except UserError as exc:
     st.error(str(exc))
+    publication_calendar_section(ctx)
     st.stop()
 
 if bundle.parcial:
@@ -102,6 +105,8 @@ def _audit_download(file_name: str) -> None:
         f"publicación {file_name} periodo={bundle.periodo} dias={bundle.dias} "
         f"parcial={'sí' if bundle.parcial else 'no'} datos_al={bundle.datos_al.isoformat()}",
     )
+    if not bundle.parcial:
+        record_page_publication(ctx.url, ctx.identity.email, bundle.periodo, ctx.settings.timezone)
 
 
 for index, (name, data) in enumerate(bundle.files.items()):
@@ -143,3 +148,5 @@ st.caption(
     + "` (salvo la hora «generado» de datapackage.json). Cada descarga queda registrada en la "
     "bitácora de auditoría."
 )
+
+publication_calendar_section(ctx)

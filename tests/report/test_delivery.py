@@ -49,7 +49,7 @@ class Inbox:
 
     def authenticate(
         self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
-    ) -> AuthResult:  # noqa: E501
+    ) -> AuthResult:
         assert isinstance(auth_data, LoginPassword)
         login = (auth_data.login.decode(), auth_data.password.decode())
         self.logins.append(login)

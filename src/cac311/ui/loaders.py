@@ -22,6 +22,7 @@ from cac311.db.engine import make_engine
 from cac311.db.queries import run_query
 from cac311.export.publication import Bundle, build_bundle
 from cac311.filters import CaseFilters
+from cac311.publishing.calendar_view import CalendarView, calendar_view
 from cac311.ui import bootstrap
 
 TTL_SECONDS = 600
@@ -275,3 +276,12 @@ def publication_bundle(url: str, month: str, mode: str, allow_partial: bool) -> 
 def data_dates(url: str) -> analytics.DataDates:
     """First/last local creation date and last local closing date (Calidad de datos)."""
     return analytics.data_dates(read_engine(url))
+
+
+# --- publication calendar (issue 15) ------------------------------------------------------------
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def publication_calendar(url: str, today: date, first_month: str | None) -> CalendarView:
+    """The 12-month publication calendar on `today` (cleared when a publication is recorded)."""
+    return calendar_view(read_engine(url), settings(), today, first_month)
