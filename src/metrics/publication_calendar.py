@@ -41,7 +41,7 @@ CALENDAR_SCHEMA: dict[str, pl.DataType] = {
     "periodo": pl.String(),
     "fecha_limite": pl.Date(),
     "publicado_el": pl.Date(),
-    "estado": pl.String(),
+    "estado_publicacion": pl.String(),
     "dias_habiles_tarde": pl.Int64(),
 }
 
@@ -114,8 +114,8 @@ def publication_calendar(
 def on_time_share(calendar_frame: pl.DataFrame) -> float | None:
     """`pct_a_tiempo` of a `publication_calendar` frame (one decimal, half away from zero)."""
     counts = calendar_frame.select(
-        (pl.col("estado") == "a_tiempo").sum().cast(pl.Int64).alias("a_tiempo"),
-        (pl.col("estado") != "pendiente").sum().cast(pl.Int64).alias("decididos"),
+        (pl.col("estado_publicacion") == "a_tiempo").sum().cast(pl.Int64).alias("a_tiempo"),
+        (pl.col("estado_publicacion") != "pendiente").sum().cast(pl.Int64).alias("decididos"),
     ).select(percent_expr("a_tiempo", "decididos").alias("pct_a_tiempo"))
     value = counts.item()
     return None if value is None else float(value)

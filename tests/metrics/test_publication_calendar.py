@@ -129,7 +129,7 @@ def test_pending_months_are_left_out_of_the_share() -> None:
     got = publication_calendar(
         202610, 2, {}, as_of=date(2026, 11, 5), working_days=7, calendar=CALENDAR
     )
-    assert got["estado"].to_list() == ["pendiente", "vencida"]
+    assert got["estado_publicacion"].to_list() == ["pendiente", "vencida"]
     assert on_time_share(got) == 0.0
     nothing_decided = publication_calendar(
         202610, 1, {}, as_of=date(2026, 11, 5), working_days=7, calendar=CALENDAR
@@ -139,7 +139,7 @@ def test_pending_months_are_left_out_of_the_share() -> None:
 
 def test_on_time_share_rounds_half_away() -> None:
     frame = pl.DataFrame(
-        {"estado": ["a_tiempo", "a_tiempo", "tarde", "a_tiempo", "vencida", "a_tiempo"]}
+        {"estado_publicacion": ["a_tiempo", "a_tiempo", "tarde", "a_tiempo", "vencida", "a_tiempo"]}
         | {"periodo": [f"2026-0{i}" for i in range(1, 7)]}
     )
     assert on_time_share(frame) == 66.7  # 4/6

@@ -73,7 +73,7 @@ def calendar_view(
     texts = [
         status_text(status, late)
         for status, late in zip(
-            frame["estado"].to_list(), frame["dias_habiles_tarde"].to_list(), strict=True
+            frame["estado_publicacion"].to_list(), frame["dias_habiles_tarde"].to_list(), strict=True
         )
     ]
     frame = frame.with_columns(pl.Series("estado_texto", texts, dtype=pl.String))

@@ -116,7 +116,7 @@ def publication_calendar_section(ctx: Any) -> None:
         "pendientes no cuentan).",
         border=True,
     )
-    late = view.frame.filter(view.frame["estado"].is_in(["tarde", "vencida"])).height
+    late = view.frame.filter(view.frame["estado_publicacion"].is_in(["tarde", "vencida"])).height
     count.caption(f"{view.frame.height} meses mostrados; {late} tarde o vencidos.")
     st.table(
         {
