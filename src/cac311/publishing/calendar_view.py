@@ -70,12 +70,9 @@ def calendar_view(
         if months > 0
         else pl.DataFrame(schema=CALENDAR_SCHEMA)
     )
-    texts = [
-        status_text(status, late)
-        for status, late in zip(
-            frame["estado_publicacion"].to_list(), frame["dias_habiles_tarde"].to_list(), strict=True
-        )
-    ]
+    statuses = frame["estado_publicacion"].to_list()
+    late_days = frame["dias_habiles_tarde"].to_list()
+    texts = [status_text(s, late) for s, late in zip(statuses, late_days, strict=True)]
     frame = frame.with_columns(pl.Series("estado_texto", texts, dtype=pl.String))
     return CalendarView(frame, on_time_share(frame), settings.publication_due_working_days)
 
