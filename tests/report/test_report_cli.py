@@ -182,3 +182,22 @@ def test_batch_changes_equal_the_entity_pages(dataset: Engine) -> None:
             {"code": row.pop("kpi"), **{k: v for k, v in row.items() if k != "parcial"}}
             for row in page.iter_rows(named=True)
         ], report.entidad_id
+
+
+def test_pages_reused_between_charts_draw_only_the_new_chart(renderer: ReportRenderer) -> None:
+    """A page is reloaded only every RELOAD_EVERY charts: each chart must still replace the one
+    before it on that page (no trace of the previous figure in the next SVG)."""
+    import plotly.graph_objects as go
+
+    from cac311.report.svg import RELOAD_EVERY, TABS
+
+    assert renderer.svg is not None
+    names = [f"SERIE{i:02d}" for i in range(2 * TABS + 1)]
+    assert len(names) < RELOAD_EVERY
+    figures = [go.Figure(go.Bar(name=name, x=[1, 2], y=[i, 2])) for i, name in enumerate(names)]
+    for figure in figures:
+        figure.update_layout(showlegend=True)
+    svgs = renderer.svg.render_many(figures, 300, 200)
+    for name, svg in zip(names, svgs, strict=True):
+        assert svg is not None
+        assert [n for n in names if n.encode() in svg] == [name]

@@ -72,6 +72,11 @@ class ReportRenderer:
             self._svg.close()
 
     @property
+    def svg(self) -> SvgRenderer | None:
+        """The batch's chart renderer (None when charts are off)."""
+        return self._svg
+
+    @property
     def charts_available(self) -> bool:
         """Whether charts are drawn (starts the browser and waits for it)."""
         self.begin()
