@@ -179,6 +179,12 @@ def cmd_send_reports(args: argparse.Namespace) -> int:
             f"{len(result.failed)} de {len(result.failed) + len(result.sent)} envíos de "
             f"{result.period} fallaron y quedaron registrados para reintentar ({first})."
         )
+    if not result.planned:
+        print(
+            "Nada que enviar: no hay usuarios activos con rol enlace, director o admin "
+            "(créelos con cac311 users add)."
+        )
+        return 0
     if not result.sent:
         busy = f"; {result.busy} en curso en otra ejecución" if result.busy else ""
         print(

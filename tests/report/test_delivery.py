@@ -357,3 +357,15 @@ def date_of(text: str) -> Any:
     from datetime import date
 
     return date.fromisoformat(text)
+
+
+def test_no_recipients_is_said_in_one_line(
+    engine: Engine, inbox: Inbox, mail_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    load_dataset(engine)
+    assert send(engine, "--month", MONTH) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Nada que enviar: no hay usuarios activos con rol enlace, director o admin (créelos "
+        "con cac311 users add)."
+    ]
+    assert inbox.messages == []

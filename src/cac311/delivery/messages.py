@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, make_msgid
@@ -48,13 +47,6 @@ def checked_address(address: str | None) -> str:
 def subject_text(text: str) -> str:
     """One header line: control characters (CR, LF, tab, ...) become spaces."""
     return short(text, 200)
-
-
-@dataclass(frozen=True)
-class Attachment:
-    name: str
-    data: bytes
-    mime: str  # "application/pdf", "text/csv", "application/json"
 
 
 def attachment_type(name: str) -> str:
