@@ -7,6 +7,7 @@ from cac311.ui.charts import ranking as ranking_charts
 from cac311.ui.charts import trends as trend_charts
 from cac311.ui.errors import stop_on_error
 from cac311.ui.guard import RESUMEN, page_setup
+from cac311.ui.report_views import report_download
 from cac311.ui.widgets import kpi_row, plot
 from metrics.publication import entity_rows
 
@@ -26,3 +27,6 @@ with right:
     plot(trend_charts.backlog_trend(trend), key="resumen_rezago")
     plot(ranking_charts.top_overdue(entity_rows(table)), key="resumen_vencidos")
 ctx.stamp()
+
+st.markdown("#### Informe mensual")
+report_download(ctx, None, key="resumen_informe_pdf")

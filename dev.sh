@@ -47,14 +47,28 @@ ensure_chromium() {
   fi
 }
 
+ensure_fonts() {
+  # The monthly PDF report is typeset with Debian's DejaVu fonts only (deterministic output).
+  if [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then return; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "Instalando las fuentes DejaVu de Debian para el informe en PDF"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null
+  else
+    log "Faltan las fuentes DejaVu: sudo apt-get install fonts-dejavu-core"; exit 1
+  fi
+}
+
 cmd_run() {
   ensure_venv
+  ensure_fonts
   exec "$VENV/bin/streamlit" run app.py "$@"
 }
 
 cmd_test() {
   ensure_venv
-  if grep -rlq "mark.e2e" tests; then ensure_chromium; fi
+  # Chromium: the browser tests and the report tests (charts drawn by kaleido).
+  ensure_chromium
+  ensure_fonts
   log "ruff check"; "$VENV/bin/ruff" check .
   log "ruff format --check"; "$VENV/bin/ruff" format --check .
   log "mypy (strict en src/)"; "$VENV/bin/mypy"

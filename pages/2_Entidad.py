@@ -29,6 +29,7 @@ from cac311.ui.format import (
     month_long,
 )
 from cac311.ui.guard import ENTIDAD, RANKING, page_setup
+from cac311.ui.report_views import report_download
 from cac311.ui.views import entity as views
 from cac311.ui.views.labels import relabel
 from cac311.ui.views.ranking import change_sentence, position_summary
@@ -324,3 +325,7 @@ ctx.stamp()
 st.markdown("#### Casos por atender")
 case_lists(entity, entity_filters)
 ctx.stamp()
+
+if ctx.identity.can_see_cases_of(entity):  # the PDF lists the entity's oldest overdue cases
+    st.markdown("#### Informe mensual")
+    report_download(ctx, entity, key="entidad_informe_pdf")

@@ -7,6 +7,7 @@ written to the audit log.
 
 import streamlit as st
 
+from cac311.errors import UserError
 from cac311.export.publication import DATAPACKAGE_NAME, Bundle
 from cac311.filters import NO_FILTERS
 from cac311.ui import loaders
@@ -15,6 +16,7 @@ from cac311.ui.columns import metric_columns
 from cac311.ui.errors import stop_on_error
 from cac311.ui.format import MODE_LABELS, datos_al_text, fmt_date, fmt_int, month_long
 from cac311.ui.guard import PUBLICACION, page_setup
+from cac311.ui.report_views import publication_calendar_section, record_page_publication
 from cac311.ui.upload import file_sha256
 from cac311.ui.widgets import data_table
 from metrics.definitions import DEFINITIONS_VERSION
@@ -54,10 +56,16 @@ if ctx.partial:
             "parcial»."
         )
         ctx.stamp()
+        publication_calendar_section(ctx)
         st.stop()
 
 with stop_on_error("preparar la publicación"):
-    bundle: Bundle = loaders.publication_bundle(ctx.source, ctx.period, allow_partial)
+    try:
+        bundle: Bundle = loaders.publication_bundle(ctx.source, ctx.period, allow_partial)
+    except UserError as exc:
+        st.error(str(exc))
+        publication_calendar_section(ctx)
+        st.stop()
 
 if bundle.parcial:
     st.warning(
@@ -101,6 +109,8 @@ def _audit_download(file_name: str) -> None:
         f"publicación {file_name} periodo={bundle.periodo} dias={bundle.dias} "
         f"parcial={'sí' if bundle.parcial else 'no'} datos_al={bundle.datos_al.isoformat()}",
     )
+    if not bundle.parcial:
+        record_page_publication(ctx.url, ctx.identity.email, bundle.periodo, ctx.settings.timezone)
 
 
 for index, (name, data) in enumerate(bundle.files.items()):
@@ -142,3 +152,5 @@ st.caption(
     + "` (salvo la hora «generado» de datapackage.json). Cada descarga queda registrada en la "
     "bitácora de auditoría."
 )
+
+publication_calendar_section(ctx)

@@ -21,6 +21,8 @@ from cac311.db.setup import prepare_database
 
 DEFAULT_TEST_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DATA_TABLES = (
+    "deliveries",
+    "publications",
     "audit_log",
     "users",
     "quarantine",

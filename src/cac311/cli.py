@@ -139,6 +139,128 @@ def cmd_export_publication(args: argparse.Namespace) -> int:
     )
     for path in paths:
         print(f"Escrito {path}")
+    _record_publication(engine, args.month, [p.name for p in paths])
+    return 0
+
+
+def _record_publication(engine, month: Month, names: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """The first FINAL bundle of a month records its publication date (publication calendar)."""
+    from cac311.export.publication import bundle_stem
+    from cac311.publishing.calendar_view import publication_due_date
+    from cac311.publishing.records import local_today, record_first_publication
+
+    if f"{bundle_stem(month, False)}.csv" not in names:
+        return  # a partial bundle is not the publication
+    settings = Settings.from_env()
+    today = local_today(settings.timezone)
+    if record_first_publication(engine, month, today, "cli"):
+        due = publication_due_date(settings, month)
+        when = "a tiempo" if today <= due else "después de la fecha límite"
+        print(
+            f"Publicación de {month} registrada el {today:%d/%m/%Y} ({when}: fecha límite "
+            f"{due:%d/%m/%Y})."
+        )
+
+
+def cmd_export_report(args: argparse.Namespace) -> int:
+    from cac311.report.build import write_reports
+
+    engine = _writer_engine(args)
+    run = write_reports(
+        engine,
+        Settings.from_env(),
+        period=Period(args.month, args.dias),
+        out_dir=Path(args.out),
+        entity=args.entity,
+        allow_partial=args.allow_partial,
+    )
+    for path in run.paths:
+        print(f"Escrito {path}")
+    if run.charts_problem:
+        print(f"Aviso: gráficos omitidos ({run.charts_problem}); los PDF llevan solo las tablas.")
+    return 0
+
+
+def cmd_send_reports(args: argparse.Namespace) -> int:
+    from cac311.delivery.send import due_month, send_reports
+    from cac311.publishing.records import local_today
+
+    engine = _writer_engine(args)
+    settings = Settings.from_env()
+    month = args.month
+    if args.due:
+        month, why = due_month(engine, settings, local_today(settings.timezone))
+        if month is None:
+            print(why)
+            return 0
+    result = send_reports(engine, settings, period=Period(month, args.dias), dry_run=args.dry_run)
+    for note in result.skipped:
+        print(note)
+    label = {"informe_entidad": "informe de entidad", "informe_nacional": "informe nacional"}
+    if args.dry_run:
+        for p in result.pending:
+            extra = " + paquete de publicación" if p.with_bundle else ""
+            print(f"Enviaría a {p.recipient}: {label[p.kind]}{extra}.")
+        print(
+            f"Simulación {result.period}: {len(result.pending)} mensajes por enviar, "
+            f"{result.already_sent} ya enviados; nada se envió ni se registró."
+        )
+        return 0
+    for p in result.sent:
+        extra = " + paquete de publicación" if p.with_bundle else ""
+        print(f"Enviado a {p.recipient}: {label[p.kind]}{extra}.")
+    if result.charts_problem:
+        print(f"Aviso: gráficos omitidos ({result.charts_problem}); los PDF llevan solo tablas.")
+    if result.failed:
+        first = result.failed[0][1]
+        raise UserError(
+            f"{len(result.failed)} de {len(result.failed) + len(result.sent)} envíos de "
+            f"{result.period} fallaron y quedaron registrados para reintentar ({first})."
+        )
+    if not result.planned:
+        print(
+            "Nada que enviar: no hay usuarios activos con rol enlace, director o admin "
+            "(créelos con cac311 users add)."
+        )
+        return 0
+    if not result.sent:
+        busy = f"; {result.busy} en curso en otra ejecución" if result.busy else ""
+        print(
+            f"Nada que enviar: los {result.already_sent} informes de {result.period} ya se "
+            f"enviaron{busy}."
+        )
+    return 0
+
+
+def cmd_publication(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from cac311.publishing.calendar_view import calendar_view
+    from cac311.publishing.records import local_today, mark_publication
+
+    engine = _writer_engine(args)
+    settings = Settings.from_env()
+    today = local_today(settings.timezone)
+    if args.publication_command == "mark":
+        try:
+            published_on = date.fromisoformat(args.date)
+        except ValueError:
+            raise UserError(f"Fecha inválida: {args.date!r} (use AAAA-MM-DD).") from None
+        previous = mark_publication(
+            engine, args.month, published_on, args.reason, "cli", today=today
+        )
+        before = f" (antes: {previous.published_on:%d/%m/%Y})" if previous else ""
+        print(f"Publicación de {args.month} marcada el {published_on:%d/%m/%Y}{before}.")
+        return 0
+    view = calendar_view(engine, settings, today)
+    for row in view.frame.iter_rows(named=True):
+        published = row["publicado_el"]
+        print(
+            f"{row['periodo']}  límite {row['fecha_limite']:%d/%m/%Y}  publicado "
+            f"{published.strftime('%d/%m/%Y') if published else '—':>10}  {row['estado_texto']}"
+        )
+    share = "—" if view.pct_a_tiempo is None else f"{view.pct_a_tiempo:.1f} %"
+    print(f"A tiempo: {share} de los meses ya vencidos o publicados.")
     return 0
 
 
@@ -208,6 +330,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pub.add_argument("--allow-partial", action="store_true", help="permite un mes incompleto")
     pub.set_defaults(handler=cmd_export_publication)
+    rep = exp_sub.add_parser("report", help="informe mensual en PDF (una página)", parents=[common])
+    rep.add_argument("--month", required=True, type=MONTH, help="mes AAAA-MM")
+    rep.add_argument("--out", required=True, help="carpeta de salida")
+    rep.add_argument(
+        "--entity", default=None, help="código de entidad, o all (todas y la nacional)"
+    )
+    rep.add_argument(
+        "--dias", type=DAY_MODE, default=DayMode.CALENDARIO, help="calendario o habiles"
+    )
+    rep.add_argument("--allow-partial", action="store_true", help="permite un mes incompleto")
+    rep.set_defaults(handler=cmd_export_report)
+
+    snd = sub.add_parser("send", help="envía los informes por correo", parents=[common])
+    snd_sub = snd.add_subparsers(dest="send_command", required=True, metavar="QUÉ")
+    srep = snd_sub.add_parser("reports", help="informes mensuales por correo", parents=[common])
+    which = srep.add_mutually_exclusive_group(required=True)
+    which.add_argument("--month", type=MONTH, help="mes AAAA-MM")
+    which.add_argument(
+        "--due", action="store_true", help="el último mes completo cuya fecha límite pasó"
+    )
+    srep.add_argument(
+        "--dias", type=DAY_MODE, default=DayMode.CALENDARIO, help="calendario o habiles"
+    )
+    srep.add_argument("--dry-run", action="store_true", help="muestra qué enviaría, sin enviar")
+    srep.set_defaults(handler=cmd_send_reports)
+
+    cal = sub.add_parser("publication", help="calendario de publicación", parents=[common])
+    cal_sub = cal.add_subparsers(dest="publication_command", required=True, metavar="ACCIÓN")
+    cal_sub.add_parser("status", help="12 meses: fecha límite y estado", parents=[common])
+    mark = cal_sub.add_parser("mark", help="marca la fecha de publicación", parents=[common])
+    mark.add_argument("--month", required=True, type=MONTH, help="mes AAAA-MM")
+    mark.add_argument("--date", required=True, help="fecha de publicación AAAA-MM-DD")
+    mark.add_argument("--reason", required=True, help="motivo (p. ej., por qué fue tarde)")
+    cal.set_defaults(handler=cmd_publication)
 
     usr = sub.add_parser("users", help="usuarios y roles", parents=[common])
     usr_sub = usr.add_subparsers(dest="users_command", required=True, metavar="ACCIÓN")

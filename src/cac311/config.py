@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from cac311.errors import UserError
@@ -96,6 +96,24 @@ class Settings(BaseModel):
     session_minutes: Annotated[
         PositiveInt, _env("CAC311_SESION_MINUTOS", "idle minutes before a local sign-in expires")
     ] = 30
+    publication_due_working_days: Annotated[
+        PositiveInt,
+        _env(
+            "CAC311_PUBLICACION_DIA_HABIL",
+            "the publication of M is due on the N-th working day after M ends",
+        ),
+    ] = 7
+    smtp_url: Annotated[
+        SecretStr | None,
+        _env("CAC311_SMTP_URL", "SMTP server of the report delivery (password hidden)"),
+    ] = None
+    mail_from: Annotated[
+        str | None, _env("CAC311_MAIL_FROM", "sender address of the report e-mails")
+    ] = None
+    chart_browser: Annotated[
+        str | None,
+        _env("CAC311_NAVEGADOR", "Chromium that draws the PDF report's charts (default: found)"),
+    ] = None
 
     @field_validator("timezone")
     @classmethod
@@ -104,6 +122,13 @@ class Settings(BaseModel):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("zona horaria desconocida (use p. ej. America/Panama)") from exc
+        return value
+
+    @field_validator("smtp_url", "mail_from", "chart_browser", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
         return value
 
     @field_validator("extra_days_off", mode="before")

@@ -338,6 +338,43 @@ _ENTRIES: tuple[MetricDefinition, ...] = (
         "Casos cerrados en el mes cuyo cierre cae en el mismo minuto de su creación.",
         "casos",
     ),
+    # --- publication calendar (docs/metrics.md §10) ---
+    MetricDefinition(
+        "fecha_limite",
+        "Fecha límite de publicación",
+        "El N-ésimo día hábil después del último día del mes (N = 7 por defecto), sin contar "
+        "fines de semana, feriados de Panamá ni días libres decretados.",
+        "fecha",
+    ),
+    MetricDefinition(
+        "publicado_el",
+        "Publicado el",
+        "Fecha local en que se publicó el paquete final del mes: la primera exportación o "
+        "descarga del paquete no parcial, o la fecha que marcó un administrador con su motivo.",
+        "fecha",
+    ),
+    MetricDefinition(
+        "estado_publicacion",
+        "Estado de la publicación",
+        "a tiempo (publicado hasta la fecha límite), tarde (después; con los días hábiles de "
+        "retraso), pendiente (sin publicar y la fecha límite no ha pasado) o vencida (sin "
+        "publicar y la fecha límite ya pasó).",
+        "texto",
+    ),
+    MetricDefinition(
+        "dias_habiles_tarde",
+        "Días hábiles de retraso",
+        "Días hábiles desde la fecha límite hasta la publicación; una publicación en día no "
+        "hábil cuenta desde el siguiente día hábil.",
+        "días",
+    ),
+    MetricDefinition(
+        "pct_a_tiempo",
+        "Publicados a tiempo",
+        "100 × meses publicados a tiempo / meses ya publicados o vencidos; los pendientes no "
+        "cuentan.",
+        "%",
+    ),
     MetricDefinition(
         "pct_mismo_minuto",
         "% cerrados en el mismo minuto",

@@ -122,7 +122,11 @@ def test_admin_case_list_has_only_that_entitys_overdue_cases(
     assert set(por_vencer["entidad_id"].to_list()) == {OTHER}
     assert por_vencer["edad_dias"].is_between(25, 30).all()
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Descargar vencidos (CSV)", "Descargar por vencer (CSV)"]
+    assert labels == [
+        "Descargar vencidos (CSV)",
+        "Descargar por vencer (CSV)",
+        "Descargar informe mensual (PDF)",
+    ]
     assert CASE_ID.search(all_text(at)), "the case-id check of the enlace test can fail"
 
 

@@ -44,4 +44,5 @@ def test_unknown_action_refused_and_long_detail_cut(engine: Engine) -> None:
         "export",
         "locked",
         "import",
+        "publish",
     }

@@ -32,7 +32,10 @@ def test_cli_writes_the_three_files(
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(NAMES)
     printed = capsys.readouterr().out.splitlines()
-    assert printed == [f"Escrito {out / name}" for name in NAMES]
+    assert printed[:3] == [f"Escrito {out / name}" for name in NAMES]
+    # The first final bundle of the month records its publication date (issue 15).
+    assert printed[3].startswith("Publicación de 2026-10 registrada el ")
+    assert len(printed) == 4
     expected = build_bundle(dataset, Settings(), period=calls.period(MONTH, "habiles"))
     for name in NAMES[:2]:
         assert (out / name).read_bytes() == expected.files[name]

@@ -192,7 +192,7 @@ def build_bundle(
     )
 
 
-def _write_files(files: dict[str, bytes], out_dir: Path) -> list[Path]:
+def write_files(files: dict[str, bytes], out_dir: Path) -> list[Path]:
     """Write every file to a temporary name first, then rename them all into place."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -228,4 +228,4 @@ def write_bundle(
     bundle = build_bundle(
         engine, settings, period=period, allow_partial=allow_partial, generated_at=generated_at
     )
-    return _write_files(bundle.files, Path(out_dir))
+    return write_files(bundle.files, Path(out_dir))

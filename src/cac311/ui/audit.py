@@ -26,6 +26,7 @@ AUDIT_ACTION_LABELS: Final[dict[str, str]] = {
     "locked": "Cuenta bloqueada",
     "export": "Descarga",
     "import": "Importación",
+    "publish": "Publicación registrada",
 }
 
 

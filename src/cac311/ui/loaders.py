@@ -27,6 +27,7 @@ from cac311.db.engine import make_engine
 from cac311.db.queries import run_query
 from cac311.export.publication import Bundle, build_bundle
 from cac311.filters import CaseFilters
+from cac311.publishing.calendar_view import CalendarView, calendar_view
 from cac311.ui import bootstrap
 from metrics.funnel import funnel_limits as _funnel_limits
 from metrics.period import DayMode, Month, Period
@@ -276,3 +277,13 @@ def publication_bundle(source: Source, period: Period, allow_partial: bool) -> B
         allow_partial=allow_partial,
         dates=source.dates,
     )
+
+
+# --- publication calendar (issue 15) ------------------------------------------------------------
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def publication_calendar(source: Source, today: date) -> CalendarView:
+    """The 12-month publication calendar on `today` (cleared when a publication is recorded)."""
+    first = source.facts.months[0] if source.facts.months else None
+    return calendar_view(read_engine(source.url), source.settings, today, first)

@@ -1,0 +1,1 @@
+"""E-mail delivery of the monthly reports: SMTP settings, messages, the deliveries log, runs."""
