@@ -14,7 +14,19 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-AuditAction = Literal["sign_in", "sign_in_failed", "sign_out", "export", "locked", "import"]
+AuditAction = Literal[
+    "sign_in",
+    "sign_in_failed",
+    "sign_out",
+    "export",
+    "locked",
+    "import",
+    # The circular's obligations (cac311.obligations.store): an enlace's submission, an
+    # asesor's validation or return.
+    "obligation_submit",
+    "obligation_validate",
+    "obligation_return",
+]
 AUDIT_ACTIONS: Final[tuple[str, ...]] = get_args(AuditAction)
 MAX_DETAIL_LENGTH: Final = 1000
 
