@@ -21,6 +21,10 @@ from cac311.db.setup import prepare_database
 
 DEFAULT_TEST_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DATA_TABLES = (
+    "obligation_releases",
+    "obligation_reviews",
+    "obligation_attachments",
+    "user_entities",
     "audit_log",
     "users",
     "quarantine",
