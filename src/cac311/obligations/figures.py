@@ -24,6 +24,7 @@ from metrics import obligations as obligation_metrics
 
 STATUSES: tuple[str, ...] = ("pendiente", "validado", "devuelto")
 EPOCH = datetime(2000, 1, 1)
+_NO_FILTERS = CaseFilters()
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def review_items(
     settings: Settings,
     as_of: date,
     clock: LocalClock,
-    filters: CaseFilters = CaseFilters(),
+    filters: CaseFilters = _NO_FILTERS,
 ) -> pl.DataFrame:
     """Per active entity and item: last counted review and origin, pending, returned
     (`metrics.obligations.review_item_state`); only the entity and sector filters apply."""
@@ -75,9 +76,7 @@ def review_items(
     )
 
 
-def release_states(
-    engine: Engine, month: int, filters: CaseFilters = CaseFilters()
-) -> pl.DataFrame:
+def release_states(engine: Engine, month: int, filters: CaseFilters = _NO_FILTERS) -> pl.DataFrame:
     """Per entity with releases sent in the dashboard and received in the month (YYYYMM):
     pendientes, devueltos (not resubmitted), validados."""
     rows = run_query(
@@ -95,7 +94,7 @@ def entity_obligations(  # noqa: PLR0917 - mirrors the page's question
     month: str,
     as_of: date,
     clock: LocalClock,
-    filters: CaseFilters = CaseFilters(),
+    filters: CaseFilters = _NO_FILTERS,
 ) -> pl.DataFrame:
     """One row per active entity (sector/entity filters): reviews pending (and the oldest's age)
     and returned, the month's counted releases, their share received before the media, and the
@@ -108,7 +107,7 @@ def entity_obligations(  # noqa: PLR0917 - mirrors the page's question
     )
 
 
-def submissions(  # noqa: PLR0917 - plain values, cached by the UI
+def submissions(
     engine: Engine,
     entity_ids: Sequence[str],
     clock: LocalClock,
