@@ -4,7 +4,7 @@ a stale directory and many overdue cases, and press-release anticipation in the 
 import streamlit as st
 
 from cac311.filters import CaseFilters
-from cac311.ui import charts, charts_directory, loaders
+from cac311.ui import charts, charts_directory, loaders, obligations_ui
 from cac311.ui.admin_views import count_column, metric_column, text_column
 from cac311.ui.filters import notices, url_multi
 from cac311.ui.format import (
@@ -232,3 +232,6 @@ if not rows.is_empty():
         },
         key="comunicados_tabla",
     )
+
+# --- the enlaces' submissions in the dashboard (issue 14) ------------------------------------
+obligations_ui.directorio_section(ctx)
