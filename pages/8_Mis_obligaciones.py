@@ -147,11 +147,12 @@ if returns.is_empty():
     st.success("No tiene envíos devueltos por corregir.", icon=":material/check_circle:")
 else:
     keys = ob.submission_keys(returns)
+    labels = {k: ui.submission_label(ob.submission_row(returns, k)) for k in keys}
     chosen = st.selectbox(
         "Envío devuelto",
         keys,
-        format_func=lambda k: ui.submission_label(ob.submission_row(returns, k)),
-        key="ob_devuelto",
+        format_func=lambda k: labels.get(k, k),
+        key=f"ob_devuelto_{ui.form_generation('reenvio')}",
     )
     returned = ob.submission_row(returns, chosen) or {}
     st.warning(f"Motivo del Asesor de Calidad: {returned.get('return_reason')}")

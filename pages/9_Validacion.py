@@ -45,11 +45,14 @@ else:
     st.caption("Del más antiguo al más reciente. Antigüedad: días desde la recepción.")
     ui.submissions_table(queue, key="cola_validacion")
     keys = ob.submission_keys(queue)
+    labels = {k: ui.submission_label(ob.submission_row(queue, k)) for k in keys}
+    # The key changes after each decision: the decided entry leaves the list.
+    generation = ui.form_generation("decision")
     chosen = st.selectbox(
         "Envío a revisar",
         keys,
-        format_func=lambda k: ui.submission_label(ob.submission_row(queue, k)),
-        key="validacion_envio",
+        format_func=lambda k: labels.get(k, k),
+        key=f"validacion_envio_{generation}",
     )
     row = ob.submission_row(queue, chosen) or {}
     kind = "review" if row.get("tipo") == "review" else "release"
@@ -83,21 +86,20 @@ else:
                 str(row["adjunto"]),
                 key=f"adjunto_{chosen}",
             )
-    name = f"decision_{chosen}"
-    generation = ui.form_generation(name)
-    with st.form(f"form_{name}_{generation}"):
+    name = "decision"
+    with st.form(f"form_{name}_{chosen}_{generation}"):
         decision = st.radio(
             "Decisión",
             ("validar", "devolver"),
             format_func=lambda d: "Validar" if d == "validar" else "Devolver al enlace",
             horizontal=True,
-            key=f"ob_decision_{generation}",
+            key=f"ob_decision_{chosen}_{generation}",
         )
         reason = st.text_area(
             "Motivo de la devolución",
             max_chars=store.MAX_REASON,
             help="Obligatorio para devolver: el enlace lo ve y corrige su envío.",
-            key=f"ob_reason_{generation}",
+            key=f"ob_reason_{chosen}_{generation}",
         )
         decided = st.form_submit_button("Registrar decisión", type="primary")
     if decided:

@@ -288,9 +288,9 @@ def submission_label(row: dict[str, object] | None) -> str:
 def resubmit_form(url: str, identity: Identity, settings: Settings, row: dict[str, Any]) -> None:
     """The returned submission `row` in a form, pre-filled, to correct and send again."""
     number = int(row["submission_id"])
-    name = f"reenvio_{row['tipo']}_{number}"
+    name = "reenvio"  # one counter: the page's choice of returned entry follows it too
     generation = form_generation(name)
-    with st.form(f"form_{name}_{generation}"):
+    with st.form(f"form_{name}_{row['tipo']}_{number}_{generation}"):
         if row["tipo"] == "review":
             st.markdown(f"##### Corregir la revisión de «{ITEM_LABELS[str(row['item'])]}»")
             outcome = st.radio(
@@ -388,8 +388,8 @@ def attachment_picker(
     chosen = st.selectbox(
         "Adjunto",
         list(by_id),
-        format_func=lambda i: f"{by_id[i][0]} ({by_id[i][1].replace('review', 'revisión')})",
-        key=f"{key}_elegido",
+        format_func=lambda i: _attachment_label(by_id, i),
+        key=f"{key}_elegido_{len(by_id)}",
     )
     attachment_download(url, identity, role, int(chosen), by_id[chosen][0], key=f"{key}_{chosen}")
 
@@ -436,3 +436,11 @@ def directorio_section(ctx: PageContext) -> None:
             column_config=item_columns(),
             key="obligaciones_items",
         )
+
+
+def _attachment_label(by_id: dict[int, tuple[str, str]], attachment_id: int) -> str:
+    if attachment_id not in by_id:
+        return str(attachment_id)
+    name, owner = by_id[attachment_id]
+    kind, _, number = owner.partition(":")
+    return f"{name} ({ob.KIND_LABELS.get(kind, kind).lower()} N.º {number})"
