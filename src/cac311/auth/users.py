@@ -116,7 +116,7 @@ def add_user(
     entities = assignments.clean_entities([entity_id, *entity_ids])
     if role == "enlace" and len(entities) != 1:
         raise UserError(
-            "Un enlace necesita su entidad: use --entity ID (una sola)."
+            "Un enlace necesita su entidad: use --entity ID."
             if not entities
             else "Un enlace pertenece a una sola entidad: use --entity una vez."
         )
