@@ -1,7 +1,7 @@
 -- name: obligations__submissions
 -- grain: one row per submission (review or press release) of the given entities
 -- params: entity_ids, all_statuses, statuses, since
--- Received at or after :since (naive UTC). Never the attachment's bytes: only its id and name.
+-- Received at or after the `since` parameter (naive UTC). Never the attachment's bytes: only its id and name.
 select
     'review' as tipo,
     s.submission_id as submission_id,
