@@ -44,4 +44,7 @@ def test_unknown_action_refused_and_long_detail_cut(engine: Engine) -> None:
         "export",
         "locked",
         "import",
+        "obligation_submit",
+        "obligation_validate",
+        "obligation_return",
     }

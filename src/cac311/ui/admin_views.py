@@ -36,6 +36,9 @@ AUDIT_ACTION_LABELS: Final[dict[str, str]] = {
     "locked": "Cuenta bloqueada",
     "export": "Descarga",
     "import": "Importación",
+    "obligation_submit": "Envío de obligación",
+    "obligation_validate": "Validación de obligación",
+    "obligation_return": "Devolución de obligación",
 }
 
 
