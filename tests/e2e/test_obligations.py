@@ -5,11 +5,12 @@ shows the changed figures, equal to `analytics_ops`.
 
 Each database holds a small demo generated up to today (server's local date) plus local
 accounts, and gets its own `streamlit run` server. The PostgreSQL one is a database of its own
-next to the test database (`<test db>_e2e_obligaciones`), dropped at the end.
+next to the test database (`<test db>_e2e_obligaciones_<worker>`), dropped at the end.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -28,7 +29,7 @@ from cac311.db.engine import make_engine
 from cac311.db.setup import prepare_database
 from cac311.ingest.demo import generate_demo
 from cac311.ui.format import fmt_int, month_long
-from tests.conftest import pg_test_url
+from tests.conftest import DEFAULT_TEST_PG_URL
 from tests.e2e.conftest import _server_env
 from tests.e2e.support import PROJECT, Server, assert_clean, new_page, start_streamlit, wait_render
 from tests.e2e.ui import choose, go_to, heading, main, selectbox, selected, sidebar
@@ -66,8 +67,10 @@ def live_server(
     if request.param == "sqlite":
         url = f"sqlite:///{workdir / 'obligaciones.sqlite'}"
     else:
-        base = sa.make_url(pg_test_url())
-        name = f"{base.database}_e2e_obligaciones"
+        # Not pg_test_url(): under xdist it re-creates the worker's test database.
+        base = sa.make_url(os.environ.get("CAC311_TEST_PG_URL", DEFAULT_TEST_PG_URL))
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        name = f"{base.database}_e2e_obligaciones_{worker}"
         admin = make_engine(base.set(database="postgres").render_as_string(hide_password=False))
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(sa.text(f'drop database if exists "{name}" with (force)'))
