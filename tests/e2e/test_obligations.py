@@ -32,7 +32,16 @@ from cac311.ui.format import fmt_int, month_long
 from tests.conftest import DEFAULT_TEST_PG_URL
 from tests.e2e.conftest import _server_env
 from tests.e2e.support import PROJECT, Server, assert_clean, new_page, start_streamlit, wait_render
-from tests.e2e.ui import choose, go_to, heading, main, selectbox, selected, sidebar
+from tests.e2e.ui import (
+    choose,
+    go_to,
+    heading,
+    main,
+    menu_links,
+    selectbox,
+    selected,
+    sidebar,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -106,9 +115,16 @@ def sign_in(browser: Browser, server: Server, email: str) -> Page:
     return page
 
 
+def go(page: Page, server: Server, label: str) -> None:
+    """`go_to`, after waiting for the menu (a busy machine may still be drawing the sidebar)."""
+    link = menu_links(page).filter(has_text=re.compile(rf"{re.escape(label)}$"))
+    expect(link).to_have_count(1, timeout=90_000)
+    go_to(page, server, label)
+
+
 def submit(page: Page, server: Server, button: str, expected: str) -> None:
     main(page).get_by_role("button", name=button).click()
-    expect(main(page).get_by_text(expected).first).to_be_visible(timeout=60_000)
+    expect(main(page).get_by_text(expected).first).to_be_visible(timeout=90_000)
     wait_render(page)
     assert_clean(page, server, f"after {button}")
 
@@ -161,7 +177,7 @@ def test_submit_return_resubmit_validate_in_the_browser(
     before_item, before_total = counted(url, month)
 
     enlace = sign_in(chromium, server, ENLACE)
-    go_to(enlace, server, "Mis obligaciones")
+    go(enlace, server, "Mis obligaciones")
     choose(enlace, "Ítem revisado", "Base de conocimiento")
     main(enlace).get_by_text("Con cambios", exact=True).first.click()
     main(enlace).get_by_role("textbox", name="Descripción de los cambios").first.fill(
@@ -176,7 +192,7 @@ def test_submit_return_resubmit_validate_in_the_browser(
     assert counted(url, month) == (before_item, before_total)  # pending: nothing moved
 
     asesor = sign_in(chromium, server, ASESOR)
-    go_to(asesor, server, "Validación")
+    go(asesor, server, "Validación")
     decide(
         asesor,
         server,
@@ -188,7 +204,7 @@ def test_submit_return_resubmit_validate_in_the_browser(
     after_release = counted(url, month)
     assert after_release == (before_item, before_total + 1)
 
-    go_to(enlace, server, "Mis obligaciones")
+    go(enlace, server, "Mis obligaciones")
     expect(
         main(enlace).get_by_text("Motivo del Asesor de Calidad: Adjunte la lista")
     ).to_be_visible()
@@ -198,14 +214,14 @@ def test_submit_return_resubmit_validate_in_the_browser(
     )
     submit(enlace, server, "Reenviar corregido", "Revisión enviada")
 
-    go_to(asesor, server, "Validación")
+    go(asesor, server, "Validación")
     decide(asesor, server, re.compile(r"MINSA · Base de conocimiento"), REVIEW_DETAIL)
     item, total = counted(url, month)
     assert (item["edad_dias"], item["estado"]) == (0, "al_dia")
     assert total == before_total + 1
 
     # The page shows the same figures as analytics_ops.
-    go_to(asesor, server, "Directorio y comunicados")
+    go(asesor, server, "Directorio y comunicados")
     choose(asesor, "Mes", re.compile(rf"^{re.escape(month_long(month))}"))  # the running month
     expect(main(asesor).get_by_text(month_long(month)).first).to_be_visible(timeout=60_000)
     wait_render(asesor)
