@@ -4,7 +4,7 @@ a stale directory and many overdue cases, and press-release anticipation in the 
 import streamlit as st
 
 from cac311.filters import NO_FILTERS
-from cac311.ui import loaders
+from cac311.ui import loaders, obligations_ui
 from cac311.ui.charts import directory as directory_charts
 from cac311.ui.columns import count_column, metric_column, text_column
 from cac311.ui.errors import stop_on_error
@@ -234,3 +234,6 @@ if not rows.is_empty():
         },
         key="comunicados_tabla",
     )
+
+# --- the enlaces' submissions in the dashboard (issue 14) ------------------------------------
+obligations_ui.directorio_section(ctx)

@@ -23,6 +23,10 @@ DEFAULT_TEST_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DATA_TABLES = (
     "deliveries",
     "publications",
+    "obligation_releases",
+    "obligation_reviews",
+    "obligation_attachments",
+    "user_entities",
     "audit_log",
     "users",
     "quarantine",

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from cac311.auth.identity import ROLES
 from cac311.config import Settings, resolve_database_url
 from cac311.errors import UserError
 from metrics.period import DayMode, Month, Period
@@ -271,7 +272,7 @@ def cmd_users(args: argparse.Namespace) -> int:
     if args.users_command == "add":
         password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
         users.add_user(
-            engine, email=args.email, role=args.role, entity_id=args.entity, password=password
+            engine, email=args.email, role=args.role, password=password, entity_ids=args.entity
         )
         print(f"Usuario {args.email} creado ({args.role}).")
     elif args.users_command == "list":
@@ -369,8 +370,13 @@ def build_parser() -> argparse.ArgumentParser:
     usr_sub = usr.add_subparsers(dest="users_command", required=True, metavar="ACCIÓN")
     add = usr_sub.add_parser("add", help="crea un usuario", parents=[common])
     add.add_argument("--email", required=True)
-    add.add_argument("--role", required=True, choices=["admin", "director", "enlace"])
-    add.add_argument("--entity", default=None, help="entidad del enlace")
+    add.add_argument("--role", required=True, choices=list(ROLES))
+    add.add_argument(
+        "--entity",
+        action="append",
+        default=[],
+        help="entidad del enlace (una) o del asesor (repita --entity para varias)",
+    )
     add.add_argument("--password-stdin", action="store_true", help="lee la contraseña de stdin")
     usr_sub.add_parser("list", help="lista los usuarios", parents=[common])
     dis = usr_sub.add_parser("disable", help="deshabilita un usuario", parents=[common])

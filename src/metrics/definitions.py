@@ -12,7 +12,7 @@ from typing import Literal
 
 Direction = Literal["higher", "lower"]
 
-DEFINITIONS_VERSION = "2026.11-1"
+DEFINITIONS_VERSION = "2026.12-1"
 
 TOTAL_ID = "TOTAL"  # entidad_id of the national row
 TOTAL_NAME = "Total nacional"  # its entidad
@@ -265,7 +265,8 @@ _ENTRIES: tuple[MetricDefinition, ...] = (
     MetricDefinition(
         "ultima_revision",
         "Última revisión",
-        "Fecha local de la última revisión del ítem (directorio, SLA o base de conocimiento).",
+        "Fecha local de la última revisión del ítem (directorio, SLA o base de conocimiento): "
+        "importada, o enviada en el tablero y validada por el Asesor de Calidad.",
         "fecha",
     ),
     MetricDefinition(
@@ -285,7 +286,8 @@ _ENTRIES: tuple[MetricDefinition, ...] = (
     MetricDefinition(
         "comunicados",
         "Comunicados",
-        "Comunicados de prensa recibidos por el 311 en el mes.",
+        "Comunicados de prensa recibidos por el 311 en el mes: importados, o enviados en el "
+        "tablero y validados por el Asesor de Calidad.",
         "comunicados",
     ),
     MetricDefinition(
@@ -331,6 +333,68 @@ _ENTRIES: tuple[MetricDefinition, ...] = (
         "100 × cambio interanual / valor del mismo mes del año anterior; vacío si es 0.",
         "%",
     ),
+    # --- the circular's obligations done in the dashboard (metrics.obligations, issue 14) ---
+    MetricDefinition(
+        "origen",
+        "Origen de la revisión",
+        "«tablero» si la última revisión que cuenta la frescura fue enviada en el tablero y "
+        "validada por el Asesor de Calidad; «importado» si vino de un archivo importado.",
+        "texto",
+    ),
+    MetricDefinition(
+        "revisiones_pendientes",
+        "Revisiones pendientes de validación",
+        "Revisiones enviadas por el enlace que el Asesor de Calidad aún no valida ni devuelve; "
+        "se muestran pero no cambian la frescura hasta validarse.",
+        "revisiones",
+    ),
+    MetricDefinition(
+        "pendiente_desde",
+        "Pendiente desde",
+        "Hora local en que el tablero recibió la revisión pendiente más antigua.",
+        "fecha y hora",
+    ),
+    MetricDefinition(
+        "dias_pendiente",
+        "Días pendiente",
+        "Días calendario desde la recepción de la revisión pendiente más antigua hasta hoy "
+        "(0 = recibida hoy).",
+        "días",
+    ),
+    MetricDefinition(
+        "revisiones_devueltas",
+        "Revisiones devueltas",
+        "Revisiones devueltas por el Asesor de Calidad que el enlace aún no corrigió ni "
+        "reemplazó con otro envío del mismo ítem.",
+        "revisiones",
+    ),
+    MetricDefinition(
+        "comunicados_pendientes",
+        "Comunicados pendientes de validación",
+        "Comunicados enviados en el tablero y recibidos en el mes que el Asesor de Calidad aún "
+        "no valida ni devuelve; no cuentan en la anticipación hasta validarse.",
+        "comunicados",
+    ),
+    MetricDefinition(
+        "comunicados_devueltos",
+        "Comunicados devueltos",
+        "Comunicados recibidos en el mes y devueltos por el Asesor de Calidad que el enlace aún "
+        "no reenvió.",
+        "comunicados",
+    ),
+    MetricDefinition(
+        "antiguedad_dias",
+        "Antigüedad (días)",
+        "Días calendario desde la recepción del envío en el tablero hasta hoy (0 = hoy).",
+        "días",
+    ),
+    MetricDefinition(
+        "anticipacion_horas",
+        "Anticipación (horas)",
+        "Hora prevista de publicación en medios − hora de recepción en el tablero, en horas; "
+        "negativa si llegó después de los medios.",
+        "horas",
+    ),
     # --- data quality ---
     MetricDefinition(
         "mismo_minuto",
@@ -338,7 +402,7 @@ _ENTRIES: tuple[MetricDefinition, ...] = (
         "Casos cerrados en el mes cuyo cierre cae en el mismo minuto de su creación.",
         "casos",
     ),
-    # --- publication calendar (docs/metrics.md §10) ---
+    # --- publication calendar (docs/metrics.md §12) ---
     MetricDefinition(
         "fecha_limite",
         "Fecha límite de publicación",

@@ -1,6 +1,6 @@
 """The publication calendar: when each month's open-data bundle is due and whether it came on time.
 
-Rules (docs/metrics.md §10, "Calendario de publicación"):
+Rules (docs/metrics.md §12, "Calendario de publicación"):
 
 - **Due date** of month M (`fecha_limite`): the N-th working day after M's last day E (N = 7 by
   default, `CAC311_PUBLICACION_DIA_HABIL`), working days as in `metrics.daycount` (Monday–Friday,

@@ -45,4 +45,7 @@ def test_unknown_action_refused_and_long_detail_cut(engine: Engine) -> None:
         "locked",
         "import",
         "publish",
+        "obligation_submit",
+        "obligation_validate",
+        "obligation_return",
     }

@@ -93,3 +93,54 @@ def test_password_stdin_too_short_refused(
     assert code == 2
     assert "al menos 8" in capsys.readouterr().err
     assert users.count_users(engine) == 0
+
+
+def test_users_add_asesor_with_several_entities(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for entity in ("MINSA", "MEF"):
+        add_entity(engine, entity)
+    url = url_of(engine)
+    base = ["--database-url", url, "users", "add", "--email", "calidad@aig.gob.pa"]
+    assert main([*base, "--role", "asesor", "--entity", "MINSA", "--entity", "MEF"]) == 0
+    record = users.find_user(engine, "calidad@aig.gob.pa")
+    assert record is not None
+    assert (record.role, record.entity_id, record.entity_ids) == ("asesor", None, ("MEF", "MINSA"))
+    identity = record.identity("oidc")  # the OIDC mapping is this same table
+    assert identity.own_entities == ("MEF", "MINSA")
+    assert identity.can_see_cases_of("MEF") and not identity.can_see_cases_of("MOP")
+    capsys.readouterr()
+    assert main(["--database-url", url, "users", "list"]) == 0
+    assert "asesor (Asesor de Calidad)\tMEF, MINSA" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("role", "entities", "message"),
+    [
+        ("asesor", [], "Un asesor necesita al menos una entidad asignada: use --entity ID."),
+        ("asesor", ["MINSA", "NOEXISTE"], "No existe la entidad 'NOEXISTE'; impórtela antes"),
+        (
+            "enlace",
+            ["MINSA", "MEF"],
+            "Un enlace pertenece a una sola entidad: use --entity una vez.",
+        ),
+        ("director", ["MINSA"], "El rol director ve todas las entidades; no use --entity."),
+    ],
+)
+def test_users_add_entity_rules(
+    engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+    role: str,
+    entities: list[str],
+    message: str,
+) -> None:
+    for entity in ("MINSA", "MEF"):
+        add_entity(engine, entity)
+    args = ["--database-url", url_of(engine), "users", "add", "--email", "x@aig.gob.pa"]
+    args += ["--role", role]
+    for entity in entities:
+        args += ["--entity", entity]
+    assert main(args) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"Error: {message}")
+    assert users.count_users(engine) == 0

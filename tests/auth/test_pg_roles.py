@@ -116,3 +116,55 @@ def test_sign_in_role_can_count_failures_and_audit_but_nothing_else(
     refused(access, "delete from audit_log", "permission denied")
     refused(access, "update audit_log set detail = 'x'", "permission denied")
     refused(access, "select count(*) from cases", "permission denied")
+
+
+def test_sign_in_role_writes_the_obligations_and_nothing_more(
+    roles: dict[str, Engine], pg_engine_session: Engine
+) -> None:
+    """The documented grants let the whole obligation cycle run on the sign-in role, and keep
+    it (and the reader) away from everything else."""
+    from cac311.config import Settings
+    from cac311.obligations import figures, store
+    from cac311.obligations.attachments import check_attachment
+    from tests.obligations.support import build_world, csv_bytes, key
+
+    world = build_world(pg_engine_session)
+    access, reader = roles["acceso"], roles["lector"]
+    sent = store.submit_review(
+        access, world.enlace_minsa, Settings(), item="sla", sin_cambios=False,
+        description="Cambios", attachment=check_attachment("sla.csv", csv_bytes()),
+        request_key=key(), now=T0,
+    )  # fmt: skip
+    store.decide(access, world.asesor_minsa, "review", sent.submission_id, "devolver", reason="r")
+    fixed = store.submit_review(
+        access, world.enlace_minsa, Settings(), item="sla", sin_cambios=True, description=None,
+        attachment=None, request_key=key(), replaces_id=sent.submission_id, now=T0,
+    )  # fmt: skip
+    assert store.decide(
+        access, world.asesor_minsa, "review", fixed.submission_id, "validar"
+    ).changed
+    release = store.submit_release(
+        access, world.enlace_minsa, Settings(), title="Nota", media_at_local=datetime(2026, 11, 12),
+        body="Texto", attachment=None, request_key=key(), now=T0,
+    )  # fmt: skip
+    assert release.created
+    attachment = store.fetch_attachment(access, world.asesor_minsa, 1, "asesor")
+    assert attachment.content == csv_bytes()
+
+    # The reader lists the submissions (file names included) but never reads a file's bytes.
+    clock = figures.LocalClock(T0.date(), "America/Panama")
+    assert figures.submissions(reader, ["MINSA"], clock).height == 3
+    refused(reader, "select content from obligation_attachments", "permission denied")
+
+    refused(access, "delete from obligation_reviews", "permission denied")
+    refused(access, "update obligation_reviews set entity_id = 'MEF'", "permission denied")
+    refused(access, "update obligation_releases set media_at = now()", "permission denied")
+    refused(access, "update obligation_attachments set entity_id = 'MEF'", "permission denied")
+    refused(
+        access,
+        "insert into directory_reviews (entity_id, item, reviewed_at, reviewed_on)"
+        " values ('MINSA', 'sla', now(), current_date)",
+        "permission denied",
+    )
+    refused(access, "insert into user_entities values (1, 'MEF')", "permission denied")
+    refused(access, "select count(*) from press_releases", "permission denied")

@@ -1,8 +1,9 @@
-"""The data's dates (datos_al, the months with data) and the stamp of the last import.
+"""The data's dates (datos_al, the months with data) and the stamp of its last changes.
 
-A page reads them once per run (`data_facts`: two small queries on indexed columns) and hands
-them to every figure it asks for; cached figures are keyed by them, so after an import no page
-shows new figures under an old "Datos al" stamp or the other way round.
+A page reads them once per run (`data_facts`: three small queries answered from indexes and
+primary keys) and hands them to every figure it asks for; cached figures are keyed by them, so
+after an import, a submission or an asesor's decision no page shows new figures under an old
+"Datos al" stamp or the other way round.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ _DATE_RANGE_SCHEMA = {
     "last_closed_on": pl.Date,
 }
 _BATCH_SUMMARY_SCHEMA = {"batches": pl.Int64, "last_batch_id": pl.Int64, "demo_batches": pl.Int64}
+_OBLIGATIONS_STAMP_SCHEMA: dict[str, pl.DataType] = {
+    "reviews": pl.Int64(),
+    "releases": pl.Int64(),
+    "last_review_decision": pl.Datetime("us"),
+    "last_release_decision": pl.Datetime("us"),
+}
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,9 @@ class DataFacts:
     batches: int = 0
     last_batch_id: int | None = None
     is_demo: bool = False
+    # The enlaces' submissions and the asesores' decisions (they move freshness and
+    # anticipation): counts and the last decision time, as text.
+    obligations: str = ""
 
     @property
     def datos_al(self) -> date | None:
@@ -90,9 +100,11 @@ def data_dates(engine: Engine) -> DataDates:
 def data_facts(engine: Engine) -> DataFacts:
     """The data's dates and the import stamp (number of batches, the last one, any demo)."""
     batches = run_query(engine, "batches__summary", {}, _BATCH_SUMMARY_SCHEMA).row(0, named=True)
+    obligations = run_query(engine, "obligations__stamp", {}, _OBLIGATIONS_STAMP_SCHEMA)
     return DataFacts(
         dates=data_dates(engine),
         batches=int(batches["batches"] or 0),
         last_batch_id=batches["last_batch_id"],
         is_demo=bool(batches["demo_batches"]),
+        obligations="|".join(str(v) for v in obligations.row(0)),
     )

@@ -15,7 +15,18 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 AuditAction = Literal[
-    "sign_in", "sign_in_failed", "sign_out", "export", "locked", "import", "publish"
+    "sign_in",
+    "sign_in_failed",
+    "sign_out",
+    "export",
+    "locked",
+    "import",
+    "publish",  # a month's publication date recorded (publishing.records)
+    # The circular's obligations (cac311.obligations.store): an enlace's submission, an
+    # asesor's validation or return.
+    "obligation_submit",
+    "obligation_validate",
+    "obligation_return",
 ]
 AUDIT_ACTIONS: Final[tuple[str, ...]] = get_args(AuditAction)
 MAX_DETAIL_LENGTH: Final = 1000

@@ -41,6 +41,7 @@ WRITER_URL_KEY: Final = "auth_writer_url"
 OIDC_AUDITED_KEY: Final = "auth_oidc_audited"
 DEMO_ROLE_KEY: Final = "auth_demo_role"
 DEMO_ENTITY_KEY: Final = "auth_demo_entity"
+DEMO_ASESOR_ENTITIES_KEY: Final = "auth_demo_asesor_entities"
 
 FIRST_ADMIN_COMMAND: Final = (
     "printf '%s\\n' 'CONTRASEÑA' | cac311 users add --email admin@aig.gob.pa "
@@ -117,10 +118,7 @@ def sign_out_control(identity: Identity) -> None:
     """Sidebar line with who is signed in and a "Cerrar sesión" button (not in demo mode)."""
     if identity.via == "demo":
         return
-    label = ROLE_LABELS[identity.role]
-    if identity.entity_id:
-        label += f" · {identity.entity_id}"
-    st.sidebar.caption(f"{identity.email} — {label}")
+    st.sidebar.caption(f"{identity.email} — {identity.scope_label}")
     if st.sidebar.button("Cerrar sesión", key="auth_sign_out"):
         writer_url = st.session_state.get(WRITER_URL_KEY)
         if writer_url:
@@ -213,7 +211,34 @@ def _demo_gate(engine: Engine) -> Identity:
                 key=DEMO_ENTITY_KEY,
                 persist_state="session",
             )
+        if role == "asesor":
+            return _demo_asesor(writer_url)
     return Identity(email=f"demo-{role}@demo.local", role=role, entity_id=entity_id, via="demo")
+
+
+def _demo_asesor(writer_url: str) -> Identity:
+    """The demo asesor's entities: a multiselect, by default the entities with submissions."""
+    from cac311.obligations.store import entities_with_submissions
+
+    entities = dict(_demo_entities(writer_url))
+    default = [e for e in entities_with_submissions(auth_engine(writer_url)) if e in entities]
+    chosen: list[str] = st.multiselect(
+        "Entidades del asesor",
+        list(entities),
+        default=default or list(entities)[:1],
+        format_func=lambda e: f"{e} — {entities.get(e, '')}",
+        key=DEMO_ASESOR_ENTITIES_KEY,
+        persist_state="session",
+    )
+    if not chosen:
+        st.warning("Elija al menos una entidad para el asesor de demostración.")
+        st.stop()
+    return Identity(
+        email="demo-asesor@demo.local",
+        role="asesor",
+        via="demo",
+        entity_ids=tuple(sorted(chosen)),
+    )
 
 
 # --- Local accounts ---------------------------------------------------------------------------

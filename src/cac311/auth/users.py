@@ -12,6 +12,7 @@ counter.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final, Literal, cast
@@ -19,7 +20,7 @@ from typing import Final, Literal, cast
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
-from cac311.auth import passwords
+from cac311.auth import assignments, passwords
 from cac311.auth.audit import insert_entry, utc_now
 from cac311.auth.identity import ROLE_LABELS, ROLES, Identity, Role
 from cac311.errors import UserError
@@ -55,9 +56,16 @@ class UserRecord:
     has_password: bool
     failed_attempts: int
     locked_until: datetime | None
+    entity_ids: tuple[str, ...] = ()  # an asesor's assigned entities
 
     def identity(self, via: Literal["local", "oidc"]) -> Identity:
-        return Identity(email=self.email, role=self.role, entity_id=self.entity_id, via=via)
+        return Identity(
+            email=self.email,
+            role=self.role,
+            entity_id=self.entity_id,
+            via=via,
+            entity_ids=self.entity_ids if self.role == "asesor" else (),
+        )
 
 
 SignInOutcome = Literal["ok", "invalid", "locked", "disabled"]
@@ -94,19 +102,29 @@ def add_user(
     role: str,
     entity_id: str | None = None,
     password: str | None = None,
+    *,
+    entity_ids: Sequence[str] = (),
 ) -> None:
-    """Create a user. An enlace needs an existing entity; admin and director have none.
+    """Create a user. An enlace needs exactly one existing entity; an asesor one or more
+    (`entity_ids`, or `entity_id` for one); admin and director have none.
 
     `password=None` creates an account that can only sign in through OIDC.
     """
     address = normalize_email(email)
     if role not in ROLES:
         raise UserError(f"Rol inválido: {role!r} (use {', '.join(ROLES)})")
-    entity = entity_id.strip() if entity_id else None
-    if role == "enlace" and not entity:
-        raise UserError("Un enlace necesita su entidad: use --entity ID.")
-    if role != "enlace" and entity:
+    entities = assignments.clean_entities([entity_id, *entity_ids])
+    if role == "enlace" and len(entities) != 1:
+        raise UserError(
+            "Un enlace necesita su entidad: use --entity ID."
+            if not entities
+            else "Un enlace pertenece a una sola entidad: use --entity una vez."
+        )
+    if role == "asesor" and not entities:
+        raise UserError("Un asesor necesita al menos una entidad asignada: use --entity ID.")
+    if role in ("admin", "director") and entities:
         raise UserError(f"El rol {role} ve todas las entidades; no use --entity.")
+    entity = entities[0] if role == "enlace" else None
     password_hash = passwords.hash_password(password) if password is not None else None
     with engine.begin() as conn:
         if entity and not _entity_exists(conn, entity):
@@ -116,8 +134,9 @@ def add_user(
         ).scalar_one()
         if taken:
             raise UserError(f"Ya existe un usuario con el correo {address}.")
-        conn.execute(
-            sa.insert(USERS).values(
+        user_id = conn.execute(
+            sa.insert(USERS)
+            .values(
                 email=address,
                 role=role,
                 entity_id=entity,
@@ -127,10 +146,13 @@ def add_user(
                 locked_until=None,
                 created_at=utc_now(),
             )
-        )
+            .returning(USERS.c.user_id)
+        ).scalar_one()
+        if role == "asesor":
+            assignments.assign(conn, int(user_id), entities)
 
 
-def _record_of(data: RowMapping) -> UserRecord:
+def _record_of(data: RowMapping, entity_ids: tuple[str, ...] = ()) -> UserRecord:
     return UserRecord(
         email=str(data["email"]),
         role=cast(Role, data["role"]),
@@ -139,10 +161,18 @@ def _record_of(data: RowMapping) -> UserRecord:
         has_password=bool(data["password_hash"]),
         failed_attempts=int(cast(int, data["failed_attempts"])),
         locked_until=cast("datetime | None", data["locked_until"]),
+        entity_ids=entity_ids,
     )
 
 
+def _assigned_if_asesor(conn: Connection, data: RowMapping) -> tuple[str, ...]:
+    if data["role"] != "asesor":
+        return ()
+    return assignments.assigned(conn, int(cast(int, data["user_id"])))
+
+
 _RECORD_COLUMNS = (
+    USERS.c.user_id,
     USERS.c.email,
     USERS.c.role,
     USERS.c.entity_id,
@@ -158,14 +188,16 @@ def find_user(engine: Engine, email: str) -> UserRecord | None:
     address = (email or "").strip().lower()
     with engine.connect() as conn:
         row = conn.execute(sa.select(*_RECORD_COLUMNS).where(USERS.c.email == address)).first()
-    return _record_of(row._mapping) if row is not None else None
+        if row is None:
+            return None
+        return _record_of(row._mapping, _assigned_if_asesor(conn, row._mapping))
 
 
 def all_users(engine: Engine) -> list[UserRecord]:
     """Every user, ordered by e-mail."""
     with engine.connect() as conn:
         rows = conn.execute(sa.select(*_RECORD_COLUMNS).order_by(USERS.c.email)).all()
-    return [_record_of(row._mapping) for row in rows]
+        return [_record_of(row._mapping, _assigned_if_asesor(conn, row._mapping)) for row in rows]
 
 
 def count_users(engine: Engine) -> int:
@@ -200,7 +232,7 @@ def list_lines(engine: Engine) -> list[str]:
         if user.locked_until is not None and user.locked_until > now:
             state += f", bloqueado hasta {user.locked_until:%d/%m/%Y %H:%M} UTC"
         sign_in = "contraseña" if user.has_password else "solo OIDC"
-        entity = user.entity_id or "-"
+        entity = ", ".join(user.entity_ids) if user.role == "asesor" else user.entity_id or "-"
         lines.append(
             f"{user.email}\t{user.role} ({ROLE_LABELS[user.role]})\t{entity}\t{state}\t{sign_in}"
         )
@@ -243,14 +275,12 @@ def attempt_sign_in(engine: Engine, email: str, password: str, now: datetime) ->
     """
     address = (email or "").strip().lower()
     with engine.begin() as conn:
-        row = conn.execute(
-            sa.select(USERS.c.user_id, *_RECORD_COLUMNS).where(USERS.c.email == address)
-        ).first()
+        row = conn.execute(sa.select(*_RECORD_COLUMNS).where(USERS.c.email == address)).first()
         if row is None:
             passwords.verify_password(None, password)  # same cost as a real check
             insert_entry(conn, address or None, "sign_in_failed", "usuario desconocido", now=now)
             return SignInResult("invalid")
-        user = _record_of(row._mapping)
+        user = _record_of(row._mapping, _assigned_if_asesor(conn, row._mapping))
         user_id = int(row._mapping["user_id"])
         if user.locked_until is not None and user.locked_until > now:
             insert_entry(conn, address, "locked", "intento con la cuenta bloqueada", now=now)

@@ -21,6 +21,7 @@ import logging
 import time
 from dataclasses import astuple, dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -33,6 +34,7 @@ from cac311.config import Settings
 from cac311.db.bulk import copy_into
 from cac311.db.setup import stored_timezone
 from cac311.errors import UserError
+from cac311.ingest import demo_obligations
 from cac311.ingest.demo_catalog import (
     CASE_TYPES,
     CHANNELS,
@@ -102,12 +104,14 @@ class DemoSummary:
     seed: int
     batch_id: int
     seconds: float
+    submissions: int = 0  # enlaces' reviews and releases sent in the dashboard (issue 14)
 
     def __str__(self) -> str:
         return (
             f"Datos de demostración: {self.entities} entidades, {self.cases} casos "
             f"({self.open_cases} abiertos, {self.anulados} anulados), {self.transfers} traslados, "
-            f"{self.reviews} revisiones del directorio y {self.releases} comunicados, "
+            f"{self.reviews} revisiones del directorio y {self.releases} comunicados "
+            f"(más {self.submissions} envíos de enlaces en el tablero), "
             f"desde el {self.first_day:%d/%m/%Y} (datos al {self.datos_al:%d/%m/%Y}); "
             f"semilla {self.seed}, {self.seconds:.1f} s."
         )
@@ -122,6 +126,8 @@ class DemoFrames:
     transfers: pl.DataFrame
     reviews: pl.DataFrame
     releases: pl.DataFrame
+    # Enlaces' submissions in every state (cac311.ingest.demo_obligations), in insert order.
+    submissions: tuple[dict[str, Any], ...] = ()
 
 
 def _database_is_empty(conn: Connection) -> bool:
@@ -450,8 +456,9 @@ def build_demo_frames(
     cases: int, seed: int, today: date, timezone: str, settings: Settings
 ) -> DemoFrames:
     """Every demo table as a frame (pure: no database, no clock)."""
-    rng_cases, rng_transfers, rng_reviews, rng_releases = (
-        np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(4)
+    # A fifth child for the submissions: the first four (and their data) stay as before.
+    rng_cases, rng_transfers, rng_reviews, rng_releases, rng_submissions = (
+        np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(5)
     )
     calendar = calendar_frame(settings.extra_days_off)
     case_frame = _cases(rng_cases, cases, today, timezone, calendar)
@@ -471,6 +478,11 @@ def build_demo_frames(
         transfers=_transfers(rng_transfers, case_frame, cutoff),
         reviews=_reviews(rng_reviews, today, timezone, settings),
         releases=_releases(rng_releases, today, timezone),
+        submissions=tuple(
+            demo_obligations.build_rows(
+                rng_submissions, today, timezone, entities["entity_id"].to_list()
+            )
+        ),
     )
 
 
@@ -508,6 +520,7 @@ def _write(conn: Connection, frames: DemoFrames, batch_id: int, bar: tqdm[None])
             copy_into(conn, table, chunk)
             if table == "cases":
                 bar.update(chunk.height)
+    demo_obligations.write_rows(conn, frames.submissions)
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text("analyze " + ", ".join(table for table, _ in tables)))
 
@@ -564,6 +577,7 @@ def generate_demo(
         transfers=frames.transfers.height,
         reviews=frames.reviews.height,
         releases=frames.releases.height,
+        submissions=len(frames.submissions),
         first_day=_first_day(today),
         datos_al=datos_al,
         seed=seed,

@@ -69,7 +69,10 @@ DIRECTORIO: Final = Page(
     "pages/4_Directorio_y_comunicados.py", "Directorio y comunicados", ":material/contact_phone:"
 )
 PUBLICACION: Final = Page(
-    "pages/5_Publicacion.py", "Publicación", ":material/publish:", roles=("admin", "director")
+    "pages/5_Publicacion.py",
+    "Publicación",
+    ":material/publish:",
+    roles=("admin", "director", "asesor"),
 )
 CALIDAD: Final = Page(
     "pages/6_Calidad_de_datos.py",
@@ -86,6 +89,24 @@ IMPORTAR: Final = Page(
     uses_filters=False,
     needs_cases=False,
 )
+# The circular's obligations (issue 14): the enlace's submissions, the asesor's work queue.
+# They show no cases, so they open on a database without cases too.
+OBLIGACIONES: Final = Page(
+    "pages/8_Mis_obligaciones.py",
+    "Mis obligaciones",
+    ":material/assignment_turned_in:",
+    roles=("enlace",),
+    uses_filters=False,
+    needs_cases=False,
+)
+VALIDACION: Final = Page(
+    "pages/9_Validacion.py",
+    "Validación",
+    ":material/rule:",
+    roles=("asesor",),
+    uses_filters=False,
+    needs_cases=False,
+)
 PAGES: Final[tuple[Page, ...]] = (
     RESUMEN,
     RANKING,
@@ -95,6 +116,8 @@ PAGES: Final[tuple[Page, ...]] = (
     PUBLICACION,
     CALIDAD,
     IMPORTAR,
+    OBLIGACIONES,
+    VALIDACION,
 )
 
 
@@ -251,10 +274,7 @@ def _sidebar(
             st.caption(f":orange-badge[:material/science: {DEMO_BADGE}]")
     sign_out_control(identity)
     if identity.via == "demo":
-        role_text = ROLE_LABELS[identity.role]
-        if identity.entity_id:
-            role_text += f" · {identity.entity_id}"
-        st.sidebar.caption(f"Viendo como: {role_text}")
+        st.sidebar.caption(f"Viendo como: {identity.scope_label}")
 
 
 def page_setup(page: Page, *, subtitle: str = "") -> PageContext:
