@@ -49,7 +49,8 @@ ensure_chromium() {
 
 cmd_run() {
   ensure_venv
-  exec "$VENV/bin/streamlit" run app.py "$@"
+  # serve.py wraps app.py in st.App: same pages, plus the routes of the local-session cookie.
+  exec "$VENV/bin/streamlit" run serve.py "$@"
 }
 
 cmd_test() {

@@ -22,6 +22,7 @@ from cac311.db.setup import prepare_database
 DEFAULT_TEST_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DATA_TABLES = (
     "audit_log",
+    "user_sessions",
     "users",
     "quarantine",
     "press_releases",

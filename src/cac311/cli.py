@@ -120,11 +120,16 @@ def cmd_users(args: argparse.Namespace) -> int:
         users.enable_user(engine, email=args.email)
         print(f"Usuario {args.email} habilitado.")
     elif args.users_command == "passwd":
-        users.set_password(engine, email=args.email, password=sys.stdin.readline().rstrip("\n"))
-        print(f"Contraseña de {args.email} actualizada; bloqueo borrado.")
+        ended = users.set_password(
+            engine, email=args.email, password=sys.stdin.readline().rstrip("\n")
+        )
+        print(
+            f"Contraseña de {args.email} actualizada; bloqueo borrado; "
+            f"sesiones abiertas cerradas: {ended}."
+        )
     else:
-        users.disable_user(engine, email=args.email)
-        print(f"Usuario {args.email} deshabilitado.")
+        ended = users.disable_user(engine, email=args.email)
+        print(f"Usuario {args.email} deshabilitado; sesiones abiertas cerradas: {ended}.")
     return 0
 
 

@@ -44,4 +44,6 @@ def test_unknown_action_refused_and_long_detail_cut(engine: Engine) -> None:
         "export",
         "locked",
         "import",
+        "session_expired",
+        "session_revoked",
     }

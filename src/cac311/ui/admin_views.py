@@ -36,6 +36,8 @@ AUDIT_ACTION_LABELS: Final[dict[str, str]] = {
     "locked": "Cuenta bloqueada",
     "export": "Descarga",
     "import": "Importación",
+    "session_expired": "Sesión expirada",
+    "session_revoked": "Sesión revocada",
 }
 
 
