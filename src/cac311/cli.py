@@ -13,7 +13,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from cac311.config import Settings, resolve_database_url
+from cac311.db.faults import describe
 from cac311.errors import UserError
 
 log = logging.getLogger("cac311")
@@ -188,6 +191,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _database_refusal(exc: BaseException) -> str:
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return (
+        "La base de datos rechazó la operación; no se guardó nada de ella"
+        + (f" ({detail[0]})" if detail else "")
+        + "."
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
@@ -196,6 +208,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except UserError as exc:
         print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    except (SQLAlchemyError, OSError) as exc:
+        # Faults of the environment (read-only file, full disk, lost server...): one line; the
+        # traceback goes to the log at debug level only.
+        log.debug("command failed", exc_info=True)
+        line = describe(exc) or _database_refusal(exc)
+        print(f"Error: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("Interrumpido; no se guardó nada a medias.", file=sys.stderr)

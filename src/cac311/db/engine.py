@@ -116,6 +116,11 @@ def check_connection(engine: Engine) -> None:
             conn.execute(sa.text("select 1"))
     except sa.exc.SQLAlchemyError as exc:
         engine.dispose()
+        from cac311.db.faults import describe
+
+        known = describe(exc)
+        if known is not None and "conexión" not in known:
+            raise DatabaseError(known) from exc  # e.g. a read-only SQLite file (WAL pragma)
         first_line = str(exc.orig if hasattr(exc, "orig") and exc.orig else exc).splitlines()[0]
         raise DatabaseError(
             f"No se pudo conectar a la base de datos {engine.url!r}: {first_line}"
