@@ -14,33 +14,30 @@ import logging
 from typing import Final
 
 import streamlit as st
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 from cac311.auth.routes import session_routes
 from cac311.db.engine import DatabaseError
+from cac311.db.faults import OUTAGE_LINE, is_outage
 
 log = logging.getLogger(__name__)
 
-DATABASE_LINE: Final = (
-    "No se pudo leer la base de datos en este momento. Intente de nuevo en unos minutos; "
-    "si el problema continúa, avise al administrador."
-)
 UNEXPECTED_LINE: Final = (
     "Ocurrió un error inesperado al mostrar esta página. Quedó registrado para el equipo "
     "técnico; intente de nuevo."
 )
 
-__all__ = ["DATABASE_LINE", "UNEXPECTED_LINE", "session_routes", "show_script_error"]
+__all__ = ["UNEXPECTED_LINE", "script_error_line", "session_routes", "show_script_error"]
 
 
-def is_database_outage(exc: BaseException) -> bool:
-    """True for errors that mean "the database could not be reached or dropped the connection"."""
-    if isinstance(exc, (OperationalError, DatabaseError)):
-        return True
-    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+def script_error_line(exc: BaseException) -> str:
+    """The line shown for an exception no page caught: the outage line when the database is
+    the cause (it could not be reached, e.g. restarting), else a neutral one."""
+    if is_outage(exc) or isinstance(exc, DatabaseError):
+        return OUTAGE_LINE
+    return UNEXPECTED_LINE
 
 
 def show_script_error(exc: Exception) -> bool:
     """`st.App(on_script_error=...)`: one Spanish line on the page; True hides Streamlit's box."""
-    st.error(DATABASE_LINE if is_database_outage(exc) else UNEXPECTED_LINE)
+    st.error(script_error_line(exc))
     return True

@@ -34,6 +34,7 @@ from cac311.auth import routes, sessions, users
 from cac311.auth.audit import record, utc_now
 from cac311.auth.identity import ROLE_LABELS, ROLES, Identity, Role
 from cac311.config import Settings
+from cac311.db import faults
 from cac311.db.engine import make_engine
 from cac311.errors import UserError
 
@@ -122,12 +123,15 @@ def sign_in_gate(writer_url: str) -> Identity:
     except UserError as exc:
         st.error(str(exc))
         st.stop()
-    except SQLAlchemyError:
+    except SQLAlchemyError as exc:
         log.exception("sign-in gate: database error on the auth connection")
-        st.error(
-            "No se pudo verificar el ingreso en la base de datos. Revise la conexión de ingreso "
-            "(`auth_url`, ver docs/security.md) o intente de nuevo."
-        )
+        if faults.is_outage(exc):  # e.g. the server is restarting: nothing to configure
+            st.error(faults.OUTAGE_LINE)
+        else:
+            st.error(
+                "No se pudo verificar el ingreso en la base de datos. Revise la conexión de "
+                "ingreso (`auth_url`, ver docs/security.md) o intente de nuevo."
+            )
         st.stop()
 
 

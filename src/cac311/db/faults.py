@@ -47,6 +47,10 @@ CONNECTION_LINE: Final = (
     f"Se perdió la conexión con la base de datos: {NOTHING_SAVED}. "
     "Revise que el servidor esté en marcha e intente de nuevo."
 )
+OUTAGE_LINE: Final = (
+    "No se pudo conectar con la base de datos en este momento. Intente de nuevo en unos "
+    "minutos; si el problema continúa, avise al administrador."
+)
 WAITING_LINE: Final = (
     "Otra importación está en curso en esta base de datos; esperando a que termine…"
 )
@@ -112,6 +116,17 @@ def describe(exc: BaseException) -> str | None:
     if isinstance(exc, sa.exc.OperationalError) and any(m in text for m in _CONNECTION_MARKERS):
         return CONNECTION_LINE
     return None
+
+
+def is_outage(exc: BaseException) -> bool:
+    """True when the database could not be reached or dropped the connection (a restart, a
+    network cut), as opposed to a refusal (permissions, bad SQL, bad data)."""
+    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    if not isinstance(exc, sa.exc.OperationalError):
+        return False
+    text = _texts(exc)
+    return any(marker in text for marker in _CONNECTION_MARKERS)
 
 
 def import_lock(conn: Connection, *, announce: bool = False) -> None:
