@@ -6,6 +6,7 @@ dropped afterwards, so killing an import there never disturbs the other tests' s
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,9 +18,10 @@ from sqlalchemy.engine import Engine
 
 from cac311.config import Settings
 from cac311.db.engine import make_engine
+from cac311.db.faults import IMPORT_LOCK_KEY
 from cac311.db.setup import prepare_database
 from tests.conftest import pg_test_url
-from tests.faults.support import run_cli, write_cases_csv, write_entities_csv
+from tests.faults.support import count, run_cli, write_cases_csv, write_entities_csv
 
 BIG_ROWS = 1_000_000
 
@@ -104,3 +106,29 @@ def small_csv(directory: Path, name: str, rows: int, start: int) -> Path:
     path = directory / name
     write_cases_csv(path, rows, start=start, seed=start + 1, bad_every=97)
     return path
+
+
+BIG_ACCEPTED = BIG_ROWS - BIG_ROWS // 10_000
+
+
+def import_lock_holders(db: FaultDb) -> int:
+    """Backends inside an open transaction that hold the import lock (PostgreSQL)."""
+    return count(
+        db.engine,
+        "select count(*) from pg_locks as l join pg_stat_activity as a on a.pid = l.pid"
+        f" where l.locktype = 'advisory' and l.objid = {IMPORT_LOCK_KEY} and l.granted"
+        " and a.xact_start is not null",
+    )
+
+
+def wal_bytes(db: FaultDb) -> int:
+    path = Path(str(sa.make_url(db.url).database) + "-wal")
+    return path.stat().st_size if path.exists() else 0
+
+
+REPORT_LINE = re.compile(r"^(Insertados|Actualizados|Sin cambios|En cuarentena): (\d+)", re.M)
+
+
+def report(stdout: str) -> dict[str, int]:
+    """The four counts `cac311 import` prints."""
+    return {name: int(value) for name, value in REPORT_LINE.findall(stdout)}
