@@ -74,7 +74,7 @@ def presented_token() -> str | None:
 
 @st.cache_resource(show_spinner=False)
 def auth_engine(writer_url: str) -> Engine:
-    """The small writing engine used only for `users` and `audit_log` (one per URL)."""
+    """The small writing engine used only for `users`, `user_sessions` and `audit_log`."""
     return make_engine(writer_url, application_name="cac311-auth")
 
 
@@ -83,8 +83,9 @@ def auth_database_url(writer_url: str) -> str:
     `[database] auth_url`, else `writer_url`.
 
     On PostgreSQL point it at the `cac311_acceso` role (docs/security.md): it may only read
-    `users`/`entities`/`import_batches`/`audit_log`, update the lockout columns of `users` and
-    append to `audit_log`. It must be the same database as the dashboard's.
+    `users`/`entities`/`import_batches`/`audit_log`, update the lockout columns of `users`,
+    open, touch and end rows of `user_sessions` and append to `audit_log`. It must be the same
+    database as the dashboard's.
     """
     env_url = os.environ.get("CAC311_AUTH_DATABASE_URL", "").strip()
     if env_url:
