@@ -29,7 +29,10 @@ import threading
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
@@ -52,13 +55,39 @@ def _hwm_mb(pid: int) -> float:
 
 
 def concurrent_resumen(
-    base_url: str, server_pid: int, *, sessions: int = 20, timeout_s: float = 300
+    base_url: str,
+    server_pid: int,
+    *,
+    sessions: int = 20,
+    timeout_s: float = 300,
+    browser: Browser | None = None,
 ) -> dict[str, Any]:
-    """Open `sessions` fresh browser sessions on `/` at once; time, memory and failures."""
+    """Open `sessions` fresh browser sessions on `/` at once; time, memory and failures.
+
+    `browser`: a running chromium (a test's, from pytest-playwright); else one is started."""
+    if browser is not None:
+        return _concurrent_resumen(browser, base_url, server_pid, sessions, timeout_s)
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.support import CHROMIUM, CHROMIUM_ARGS
 
+    with sync_playwright() as p:
+        own = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            return _concurrent_resumen(own, base_url, server_pid, sessions, timeout_s)
+        finally:
+            own.close()
+
+
+RENDERED_JS = (
+    "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+    " && document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg').length >= 4"
+)
+
+
+def _concurrent_resumen(
+    browser: Browser, base_url: str, server_pid: int, sessions: int, timeout_s: float
+) -> dict[str, Any]:
     peak = [_tree_rss_mb(server_pid)]
     idle = peak[0]
     stop = threading.Event()
@@ -72,43 +101,41 @@ def concurrent_resumen(
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     timeout_ms = timeout_s * 1000
+    contexts = []
+    times: list[float] = []
+    failures: list[str] = []
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            started = time.perf_counter()
-            pages = []
-            for _ in range(sessions):
-                page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-                page.goto(base_url + "/", wait_until="commit", timeout=timeout_ms)
-                pages.append(page)
-            times: list[float] = []
-            failures: list[str] = []
-            for number, page in enumerate(pages):
-                try:
-                    page.wait_for_selector("[data-testid='stMetric']", timeout=timeout_ms)
-                    page.wait_for_selector(
-                        "[data-testid='stApp'][data-test-script-state='notRunning']",
-                        timeout=timeout_ms,
-                    )
-                    page.wait_for_function(
-                        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-                        ' && document.querySelectorAll(\'[data-testid="stPlotlyChart"]'
-                        " .main-svg').length >= 4",
-                        timeout=timeout_ms,
-                    )
-                except Exception as exc:
-                    failures.append(f"session {number}: {type(exc).__name__}: {exc}"[:300])
-                    continue
-                times.append(time.perf_counter() - started)
-                bad = (
-                    page.locator("[data-testid='stException']").count()
-                    + page.locator("[data-testid='stAlert']").count()
+        started = time.perf_counter()
+        pages = []
+        for _ in range(sessions):
+            context = browser.new_context(viewport={"width": 1366, "height": 768})
+            contexts.append(context)
+            page = context.new_page()
+            page.goto(base_url + "/", wait_until="commit", timeout=timeout_ms)
+            pages.append(page)
+        for number, page in enumerate(pages):
+            try:
+                page.wait_for_selector("[data-testid='stMetric']", timeout=timeout_ms)
+                page.wait_for_selector(
+                    "[data-testid='stApp'][data-test-script-state='notRunning']",
+                    timeout=timeout_ms,
                 )
-                if bad or page.locator("[data-testid='stMetric']").count() < 4:
-                    failures.append(f"session {number}: {bad} error element(s) or missing KPIs")
-            wall = time.perf_counter() - started
-            browser.close()
+                page.wait_for_function(RENDERED_JS, timeout=timeout_ms)
+            except Exception as exc:
+                failures.append(f"session {number}: {type(exc).__name__}: {exc}"[:300])
+                continue
+            times.append(time.perf_counter() - started)
+            bad = (
+                page.locator("[data-testid='stException']").count()
+                + page.locator("[data-testid='stAlert']").count()
+            )
+            if bad or page.locator("[data-testid='stMetric']").count() < 4:
+                failures.append(f"session {number}: {bad} error element(s) or missing KPIs")
+        wall = time.perf_counter() - started
     finally:
+        for context in contexts:
+            with contextlib.suppress(Exception):
+                context.close()
         stop.set()
         sampler.join(timeout=5)
     return {

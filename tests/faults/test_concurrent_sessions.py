@@ -11,13 +11,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, BrowserType
 
 from bench.bench_sessions import concurrent_resumen
 from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.db.setup import prepare_database
 from cac311.ingest.demo import generate_demo
-from tests.e2e.support import PROJECT, Server, start_streamlit
+from tests.e2e.support import PROJECT, Server, launch_chromium, start_streamlit
 
 pytestmark = [pytest.mark.faults, pytest.mark.e2e]
 
@@ -40,8 +41,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield running
 
 
-def test_twenty_sessions_at_once_on_a_cold_server_all_render(server: Server) -> None:
-    result = concurrent_resumen(server.url, server.pid, sessions=SESSIONS, timeout_s=240)
+@pytest.fixture(scope="module")
+def chromium(browser_type: BrowserType) -> Iterator[Browser]:
+    browser = launch_chromium(browser_type)
+    yield browser
+    browser.close()
+
+
+def test_twenty_sessions_at_once_on_a_cold_server_all_render(
+    chromium: Browser, server: Server
+) -> None:
+    result = concurrent_resumen(
+        server.url, server.pid, sessions=SESSIONS, timeout_s=300, browser=chromium
+    )
     assert result["failures"] == [], (result, server.log_tail())
     assert result["rendered"] == SESSIONS
     assert "Traceback" not in Path(server.log_path).read_text(encoding="utf-8", errors="replace")
