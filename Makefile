@@ -1,5 +1,5 @@
 # Convenience targets; everything goes through dev.sh so people and CI run the same thing.
-.PHONY: help run test lint types unit e2e demo-pg bench
+.PHONY: help run test lint types unit e2e faults demo-pg bench
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
 run:  ## install into .venv and open the dashboard on the embedded SQLite (demo data on first start)
@@ -14,5 +14,7 @@ unit:  ## pytest without the browser tests
 	.venv/bin/pytest -m "not e2e"
 e2e:  ## only the browser tests (Debian chromium; screenshots in test-results/screenshots)
 	.venv/bin/pytest -m e2e
+faults:  ## only the fault-injection tests (tests/faults; root mounts a tmpfs for the full disk)
+	.venv/bin/pytest -m faults
 bench:  ## benchmarks against PostgreSQL (see docs/benchmarks.md)
 	.venv/bin/python bench/run.py

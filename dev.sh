@@ -61,7 +61,8 @@ ensure_fonts() {
 cmd_run() {
   ensure_venv
   ensure_fonts
-  exec "$VENV/bin/streamlit" run app.py "$@"
+  # serve.py wraps app.py in st.App: same pages, plus the routes of the local-session cookie.
+  exec "$VENV/bin/streamlit" run serve.py "$@"
 }
 
 cmd_test() {

@@ -28,6 +28,7 @@ DATA_TABLES = (
     "obligation_attachments",
     "user_entities",
     "audit_log",
+    "user_sessions",
     "users",
     "quarantine",
     "press_releases",

@@ -14,8 +14,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from cac311.auth.identity import ROLES
 from cac311.config import Settings, resolve_database_url
+from cac311.db.faults import describe
 from cac311.errors import UserError
 from metrics.period import DayMode, Month, Period
 
@@ -282,11 +285,16 @@ def cmd_users(args: argparse.Namespace) -> int:
         users.enable_user(engine, email=args.email)
         print(f"Usuario {args.email} habilitado.")
     elif args.users_command == "passwd":
-        users.set_password(engine, email=args.email, password=sys.stdin.readline().rstrip("\n"))
-        print(f"Contraseña de {args.email} actualizada; bloqueo borrado.")
+        ended = users.set_password(
+            engine, email=args.email, password=sys.stdin.readline().rstrip("\n")
+        )
+        print(
+            f"Contraseña de {args.email} actualizada; bloqueo borrado; "
+            f"sesiones abiertas cerradas: {ended}."
+        )
     else:
-        users.disable_user(engine, email=args.email)
-        print(f"Usuario {args.email} deshabilitado.")
+        ended = users.disable_user(engine, email=args.email)
+        print(f"Usuario {args.email} deshabilitado; sesiones abiertas cerradas: {ended}.")
     return 0
 
 
@@ -389,6 +397,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _database_refusal(exc: BaseException) -> str:
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return (
+        "La base de datos rechazó la operación; no se guardó nada de ella"
+        + (f" ({detail[0]})" if detail else "")
+        + "."
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -400,6 +417,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except UserError as exc:
         print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    except (SQLAlchemyError, OSError) as exc:
+        # Faults of the environment (read-only file, full disk, lost server...): one line; the
+        # traceback goes to the log at debug level only.
+        log.debug("command failed", exc_info=True)
+        line = describe(exc) or _database_refusal(exc)
+        print(f"Error: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("Interrumpido; no se guardó nada a medias.", file=sys.stderr)

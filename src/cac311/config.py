@@ -95,7 +95,11 @@ class Settings(BaseModel):
     ] = 250_000
     session_minutes: Annotated[
         PositiveInt, _env("CAC311_SESION_MINUTOS", "idle minutes before a local sign-in expires")
-    ] = 30
+    ] = 480
+    session_max_hours: Annotated[
+        PositiveInt,
+        _env("CAC311_SESION_MAX_HORAS", "hours after sign-in when a local session ends anyway"),
+    ] = 24
     publication_due_working_days: Annotated[
         PositiveInt,
         _env(

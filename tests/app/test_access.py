@@ -15,15 +15,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
-from cac311.auth import users
+from cac311.auth import sessions, users
 from cac311.auth.audit import utc_now
 from cac311.auth.identity import Identity
-from cac311.auth.session import (
-    DEMO_ENTITY_KEY,
-    DEMO_ROLE_KEY,
-    IDENTITY_KEY,
-    LAST_SEEN_KEY,
-)
+from cac311.auth.session import DEMO_ENTITY_KEY, DEMO_ROLE_KEY, TOKEN_KEY
 from cac311.db.engine import make_engine
 from cac311.ui import guard
 from tests.app.conftest import (
@@ -177,8 +172,8 @@ def test_forged_role_in_session_state_does_not_grant_access(open_signed_in: Page
     at = open_signed_in(guard.CALIDAD.path, email=ENLACE)
     assert "Su rol no tiene acceso" in texts(at.error)[0]
 
-    # The stored identity claims admin (and another entity); the demo role keys say admin too.
-    at.session_state[IDENTITY_KEY] = Identity(ENLACE, "admin", None, "local")
+    # Stale keys claim admin (and another entity); the demo role keys say admin too.
+    at.session_state["auth_identity"] = Identity(ENLACE, "admin", None, "local")
     at.session_state[DEMO_ROLE_KEY] = "admin"
     at.session_state[DEMO_ENTITY_KEY] = OTHER_ENTITY
     at.run()
@@ -192,7 +187,7 @@ def test_forged_entity_in_session_state_does_not_open_its_case_lists(
     open_signed_in: PageRunner, case_entities: dict[str, str]
 ) -> None:
     at = open_signed_in("app.py", email=ENLACE)
-    at.session_state[IDENTITY_KEY] = Identity(ENLACE, "enlace", OTHER_ENTITY, "local")
+    at.session_state["auth_identity"] = Identity(ENLACE, "enlace", OTHER_ENTITY, "local")
     at.query_params["e"] = OTHER_ENTITY
     at.switch_page(ENTIDAD).run()
     assert not at.exception, texts(at.exception)
@@ -200,35 +195,39 @@ def test_forged_entity_in_session_state_does_not_open_its_case_lists(
     assert any(OTHER_ENTITY in m and "solo" in m for m in messages(at)), messages(at)
 
 
-NOW = object()  # placeholder for "the current time" in the parameters below
+def _ended_admin_token(local_accounts_url: str) -> str:
+    """A real token of the admin whose session was then ended by signing out."""
+    engine = make_engine(local_accounts_url)
+    try:
+        now = utc_now()
+        token = sessions.open_session(engine, LOCAL_USERS["admin"], now, sessions.SessionPolicy())
+        assert sessions.end_session(engine, token, now)
+    finally:
+        engine.dispose()
+    return token
 
 
 @pytest.mark.parametrize(
     "forged",
     [
         {DEMO_ROLE_KEY: "admin", DEMO_ENTITY_KEY: OTHER_ENTITY},
-        {
-            IDENTITY_KEY: Identity("demo-admin@demo.local", "admin", None, "demo"),
-            LAST_SEEN_KEY: NOW,
-        },
-        {
-            IDENTITY_KEY: {"email": LOCAL_USERS["admin"], "role": "admin", "via": "local"},
-            LAST_SEEN_KEY: NOW,
-        },
-        {IDENTITY_KEY: Identity("intruso@aig.gob.pa", "admin", None, "local"), LAST_SEEN_KEY: NOW},
-        {IDENTITY_KEY: Identity(LOCAL_USERS["admin"], "admin", None, "local")},
-        {
-            IDENTITY_KEY: Identity(LOCAL_USERS["admin"], "admin", None, "local"),
-            LAST_SEEN_KEY: "2026-11-29T23:59:00",
-        },
+        {"auth_identity": Identity("demo-admin@demo.local", "admin", None, "demo")},
+        {"auth_identity": Identity(LOCAL_USERS["admin"], "admin", None, "local")},
+        {TOKEN_KEY: sessions.new_secret()},
+        {TOKEN_KEY: "x" * 43 + "' or 1=1 --"},
+        {TOKEN_KEY: {"email": LOCAL_USERS["admin"], "role": "admin"}},
+        {TOKEN_KEY: sessions.digest("a") + "zzzzzzzzzz"},
+        {TOKEN_KEY: "ENDED"},
     ],
     ids=[
         "demo_role",
         "demo_identity",
-        "not_an_identity",
-        "unknown_user",
-        "no_last_seen",
-        "last_seen_not_a_time",
+        "identity_without_session",
+        "unknown_token",
+        "sql_in_token",
+        "not_a_token",
+        "a_hash_as_token",
+        "token_of_an_ended_session",
     ],
 )
 def test_forged_session_state_without_sign_in_gets_no_page(
@@ -238,7 +237,9 @@ def test_forged_session_state_without_sign_in_gets_no_page(
     monkeypatch.setenv("DATABASE_URL", local_accounts_url)
     at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=60)
     for key, value in forged.items():
-        at.session_state[key] = utc_now() if value is NOW else value
+        at.session_state[key] = (
+            _ended_admin_token(local_accounts_url) if value == "ENDED" else value
+        )
     at.run()
     at.switch_page(guard.CALIDAD.path).run()
     assert not at.exception, texts(at.exception)

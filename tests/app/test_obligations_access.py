@@ -17,7 +17,6 @@ from streamlit.testing.v1 import AppTest
 
 from cac311.auth import users
 from cac311.auth.identity import Identity
-from cac311.auth.session import IDENTITY_KEY
 from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.obligations import store
@@ -148,12 +147,13 @@ def test_other_roles_are_refused_the_obligation_pages(
 def test_forged_session_identity_does_not_switch_entity(
     open_signed_in: PageRunner, submissions: Engine, path: str
 ) -> None:
-    """The stored identity claims MEF (and, for the asesor, more entities): the guard re-reads
-    the user from the database on every run, so the page stays on the real entity."""
+    """A session value claims MEF (and, for the asesor, more entities): the guard takes the
+    identity from the session token and re-reads the user from the database on every run, so
+    the page stays on the real entity."""
     del submissions
     email = ENLACE if path == guard.OBLIGACIONES.path else ASESOR
     at = open_signed_in("app.py", email=email)
-    at.session_state[IDENTITY_KEY] = (
+    at.session_state["auth_identity"] = (
         Identity(email, "enlace", "MEF", "local")
         if email == ENLACE
         else Identity(email, "asesor", via="local", entity_ids=("MINSA", "MEF"))

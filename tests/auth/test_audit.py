@@ -48,4 +48,6 @@ def test_unknown_action_refused_and_long_detail_cut(engine: Engine) -> None:
         "obligation_submit",
         "obligation_validate",
         "obligation_return",
+        "session_expired",
+        "session_revoked",
     }

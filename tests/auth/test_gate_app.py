@@ -6,12 +6,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
-from cac311.auth import users
+from cac311.auth import sessions, users
 from cac311.auth.audit import audit_entries, utc_now
-from cac311.auth.session import LAST_SEEN_KEY
+from cac311.auth.session import TOKEN_KEY
+from cac311.auth.sessions import USER_SESSIONS
 from tests.auth.helpers import PASSWORD, add_batch, add_entity
 from tests.conftest import url_of
 
@@ -103,26 +105,94 @@ def test_user_disabled_while_signed_in_loses_access(engine: Engine, app: AppTest
     assert errors(app) == ["Su cuenta fue deshabilitada. Pida acceso al administrador."]
 
 
+def age_sessions(engine: Engine, *, idle: timedelta, age: timedelta | None = None) -> None:
+    """Move every session's last activity `idle` into the past (and its start `age`)."""
+    now = utc_now()
+    values: dict[str, object] = {"last_seen_at": now - idle}
+    if age is not None:
+        values["created_at"] = now - age
+    with engine.begin() as conn:
+        conn.execute(sa.update(USER_SESSIONS).values(**values))
+
+
 def test_session_expires_after_inactivity(engine: Engine, app: AppTest) -> None:
     users.add_user(engine, "d@aig.gob.pa", "director", None, PASSWORD)
     app.run()
     sign_in(app, "d@aig.gob.pa", PASSWORD)
     assert identity_line(app) is not None
-    app.session_state[LAST_SEEN_KEY] = utc_now() - timedelta(minutes=31)
+    age_sessions(engine, idle=timedelta(hours=7, minutes=59))
+    app.run()
+    assert identity_line(app) == "d@aig.gob.pa|director|None|local"  # 8 h idle by default
+    age_sessions(engine, idle=timedelta(hours=8, minutes=1))
     app.run()
     assert identity_line(app) is None
     assert [i.value for i in app.info] == ["Su sesión expiró por inactividad. Ingrese de nuevo."]
     assert [t.label for t in app.text_input] == ["Usuario", "Contraseña"]
+    log = audit_entries(engine, 5)
+    assert log.select("action", "detail").row(0) == (
+        "session_expired",
+        "sesión local: inactividad (480 min)",
+    )
+
+
+def test_session_ends_at_its_absolute_limit_even_when_used(
+    engine: Engine, app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAC311_SESION_MAX_HORAS", "2")
+    users.add_user(engine, "d@aig.gob.pa", "director", None, PASSWORD)
+    app.run()
+    sign_in(app, "d@aig.gob.pa", PASSWORD)
+    age_sessions(engine, idle=timedelta(minutes=1), age=timedelta(hours=2, minutes=1))
+    app.run()
+    assert identity_line(app) is None
+    assert [i.value for i in app.info] == [
+        "Su sesión llegó a su duración máxima. Ingrese de nuevo."
+    ]
+    assert audit_entries(engine, 1)["detail"].to_list() == ["sesión local: duración máxima (2 h)"]
+
+
+def test_password_change_ends_the_open_session(engine: Engine, app: AppTest) -> None:
+    users.add_user(engine, "d@aig.gob.pa", "director", None, PASSWORD)
+    app.run()
+    sign_in(app, "d@aig.gob.pa", PASSWORD)
+    assert identity_line(app) is not None
+    assert users.set_password(engine, "d@aig.gob.pa", "otra-clave-larga") == 1
+    app.run()
+    assert identity_line(app) is None
+    assert [i.value for i in app.info] == [
+        "Su contraseña fue cambiada y su sesión se cerró. Ingrese de nuevo."
+    ]
+    sign_in(app, "d@aig.gob.pa", "otra-clave-larga")
+    assert identity_line(app) == "d@aig.gob.pa|director|None|local"
+
+
+def test_token_is_kept_server_side_and_only_its_hash_is_stored(
+    engine: Engine, app: AppTest
+) -> None:
+    users.add_user(engine, "d@aig.gob.pa", "director", None, PASSWORD)
+    app.run()
+    sign_in(app, "d@aig.gob.pa", PASSWORD)
+    token = app.session_state[TOKEN_KEY]
+    assert sessions.well_formed(token)
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(USER_SESSIONS)).mappings().one()
+    assert stored["token_hash"] == sessions.digest(token)
+    assert token not in {str(value) for value in stored.values()}
 
 
 def test_sign_out(engine: Engine, app: AppTest) -> None:
     users.add_user(engine, "d@aig.gob.pa", "director", None, PASSWORD)
     app.run()
     sign_in(app, "d@aig.gob.pa", PASSWORD)
+    token = app.session_state[TOKEN_KEY]
     app.sidebar.button(key="auth_sign_out").click().run()
     assert identity_line(app) is None
     assert [t.label for t in app.text_input] == ["Usuario", "Contraseña"]
+    assert not app.info and not app.error  # a sign-out is not an "expired" session
     assert audit_entries(engine, 5)["action"].to_list()[:2] == ["sign_out", "sign_in"]
+    # The token is dead server-side: presenting it again opens nothing.
+    check = sessions.check_session(engine, token, utc_now(), sessions.SessionPolicy())
+    assert check.identity is None and check.problem == "ended"
 
 
 def test_no_users_shows_how_to_create_first_admin(app: AppTest) -> None:

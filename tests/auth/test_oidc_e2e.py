@@ -1,5 +1,6 @@
 """OIDC end to end: a local OpenID provider (`oidc-provider-mock`) on a free port, a real
-Streamlit server running tests/auth/apps/gate_app.py with an `[auth]` section, and Debian's
+Streamlit server running tests/auth/apps/gate_app.py (served as `st.App` through gate_serve.py,
+like the dashboard through serve.py) with an `[auth]` section, and Debian's
 chromium through Playwright. A known e-mail is signed in as its role; an unknown one is refused.
 """
 
@@ -24,7 +25,8 @@ from tests.e2e.support import VIEWPORT, free_port, launch_chromium, start_stream
 
 pytestmark = pytest.mark.e2e
 
-GATE_APP = Path(__file__).parent / "apps" / "gate_app.py"
+# Served as the dashboard is (st.App with the session routes), so st.login is tested there.
+GATE_APP = Path(__file__).parent / "apps" / "gate_serve.py"
 KNOWN = "conocida@aig.gob.pa"
 UNKNOWN = "intrusa@gmail.com"
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from cac311.auth import users
+from cac311.auth import sessions, users
 from cac311.auth.audit import audit_entries, record
 from cac311.db.engine import make_engine
 from tests.auth.helpers import PASSWORD, add_entity
@@ -168,3 +168,29 @@ def test_sign_in_role_writes_the_obligations_and_nothing_more(
     )
     refused(access, "insert into user_entities values (1, 'MEF')", "permission denied")
     refused(access, "select count(*) from press_releases", "permission denied")
+
+
+def test_sign_in_role_runs_the_whole_session_lifecycle_and_reader_sees_no_session(
+    roles: dict[str, Engine], pg_engine_session: Engine
+) -> None:
+    users.add_user(pg_engine_session, "a@aig.gob.pa", "admin", None, PASSWORD)
+    users.add_user(pg_engine_session, "b@aig.gob.pa", "director", None, PASSWORD)
+    access = roles["acceso"]
+    policy = sessions.SessionPolicy()
+    code = sessions.open_pending(access, "a@aig.gob.pa", T0, policy)
+    redeemed = sessions.redeem_code(access, code, T0, policy)
+    assert redeemed is not None
+    later = T0 + timedelta(minutes=5)
+    assert sessions.check_session(access, redeemed.token, later, policy).identity is not None
+    assert sessions.end_session(access, redeemed.token, later)
+    idle = sessions.open_session(access, "b@aig.gob.pa", T0, policy)
+    much_later = T0 + sessions.RETENTION + timedelta(days=2)
+    sessions.open_session(access, "a@aig.gob.pa", much_later, policy)  # sweeps and purges
+    assert sessions.check_session(access, idle, much_later, policy).problem == "expired_absolute"
+    # The signed-out session ended over 30 days ago: its row was deleted.
+    assert sessions.check_session(access, redeemed.token, much_later, policy).problem == "unknown"
+    assert audit_entries(access, 10)["action"].to_list()[:2] == ["session_expired", "sign_out"]
+
+    refused(access, "update user_sessions set user_id = 1", "permission denied")
+    refused(access, "update users set active = true", "permission denied")
+    refused(roles["lector"], "select token_hash from user_sessions", "permission denied")

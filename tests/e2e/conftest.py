@@ -2,7 +2,8 @@
 
 - `demo_db`: a SQLite file with 20,000 demo cases up to 15/11/2026 (same recipe as the AppTest
   fixture `demo_sqlite_url`), so figures are reproducible and the demo role picker is on.
-- `dashboard`: `streamlit run app.py` on that file, one server for the whole session. Its first
+- `dashboard`: `streamlit run serve.py` (st.App over app.py, as `bash dev.sh run`) on that
+  file, one server for the whole session. Its first
   browser visit is handed to the fresh-server deep-link test (`fresh_dashboard`).
 - `accounts_db` / `accounts_dashboard`: a copy of the demo file with one admin and one enlace
   local account (so the sign-in form is shown instead of the demo picker), and a second server.
@@ -80,10 +81,10 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def dashboard(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
-    """`streamlit run app.py` (demo mode) on the demo file; stopped at the end of the session."""
+    """`streamlit run serve.py` (demo mode) on the demo file; stopped at the end of the session."""
     workdir = tmp_path_factory.mktemp("e2e_server")
     with start_streamlit(
-        PROJECT / "app.py",
+        PROJECT / "serve.py",
         cwd=PROJECT,
         log_path=workdir / "streamlit.log",
         env=_server_env(f"sqlite:///{demo_db}", workdir),
@@ -102,7 +103,7 @@ def fresh_dashboard(
         return
     workdir = tmp_path_factory.mktemp("e2e_fresh_server")
     with start_streamlit(
-        PROJECT / "app.py",
+        PROJECT / "serve.py",
         cwd=PROJECT,
         log_path=workdir / "streamlit.log",
         env=_server_env(dashboard.database_url, workdir),
@@ -142,7 +143,7 @@ def accounts_dashboard(
     """A second server on the accounts copy: the local sign-in form guards every page."""
     workdir = tmp_path_factory.mktemp("e2e_accounts_server")
     with start_streamlit(
-        PROJECT / "app.py",
+        PROJECT / "serve.py",
         cwd=PROJECT,
         log_path=workdir / "streamlit.log",
         env=_server_env(f"sqlite:///{accounts_db}", workdir),

@@ -78,6 +78,7 @@ class Server:
 
     url: str
     log_path: Path
+    pid: int = 0  # the server process (e.g. to read its memory)
 
     def log_tail(self, chars: int = 4000) -> str:
         try:
@@ -132,7 +133,7 @@ def start_streamlit(
         )
         try:
             wait_healthy(base_url, proc)
-            yield Server(url=base_url, log_path=log_path)
+            yield Server(url=base_url, log_path=log_path, pid=proc.pid)
         finally:
             proc.terminate()
             try:

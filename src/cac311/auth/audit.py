@@ -1,5 +1,5 @@
 """The audit log: who signed in, failed to sign in, signed out, was locked out, exported or
-imported what.
+imported what, and which local sessions expired or were revoked.
 
 Rows go to the `audit_log` table (audit_id, at naive UTC, email, action, detail). Writes use
 the *auth writer* engine (see docs/security.md); the dashboard's data connection never writes.
@@ -27,6 +27,8 @@ AuditAction = Literal[
     "obligation_submit",
     "obligation_validate",
     "obligation_return",
+    "session_expired",
+    "session_revoked",
 ]
 AUDIT_ACTIONS: Final[tuple[str, ...]] = get_args(AuditAction)
 MAX_DETAIL_LENGTH: Final = 1000
@@ -86,7 +88,8 @@ def record(
 ) -> None:
     """Write one audit row in its own transaction.
 
-    `action` is one of AUDIT_ACTIONS (sign_in, sign_in_failed, sign_out, export, locked, import);
+    `action` is one of AUDIT_ACTIONS (sign_in, sign_in_failed, sign_out, export, locked, import,
+    session_expired, session_revoked);
     `detail` is free text (e.g. the exported file and filters), cut to 1000 characters.
     """
     with engine.begin() as conn:

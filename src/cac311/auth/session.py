@@ -7,8 +7,11 @@ The method is chosen by configuration, in this order:
 2. Demo mode when the database holds demo data and nothing else
    (`users.is_demo_only_database`): a role picker in the sidebar, no password.
 3. Local accounts otherwise: a form "Usuario"/"Contraseña"/"Ingresar", Argon2id hashes, lockout
-   after 5 failures for 15 minutes, session expiry after `CAC311_SESION_MINUTOS` (default 30)
-   minutes without interaction.
+   after 5 failures for 15 minutes. A successful sign-in opens a server-side session
+   (`cac311.auth.sessions`: 8 h idle / 24 h absolute by default) whose opaque token lives in an
+   HttpOnly cookie set by our own route (`cac311.auth.routes`, mounted by `serve.py`), so it
+   survives a reload, a new tab and a shared link. Where those routes are not mounted (a bare
+   `streamlit run app.py`, AppTest) the token stays in this tab's server-side session state.
 
 Sign-in writes (failed attempts, lockout, audit log) go through a small separate *auth writer*
 engine made from `writer_url`; the dashboard's data queries use the read-only engine. See
@@ -17,26 +20,29 @@ docs/security.md.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Final
 
 import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from cac311.auth import users
+from cac311.auth import routes, sessions, users
 from cac311.auth.audit import record, utc_now
 from cac311.auth.identity import ROLE_LABELS, ROLES, Identity, Role
 from cac311.config import Settings
+from cac311.db import faults
 from cac311.db.engine import make_engine
 from cac311.errors import UserError
 
 log = logging.getLogger(__name__)
 
-IDENTITY_KEY: Final = "auth_identity"
-LAST_SEEN_KEY: Final = "auth_last_seen"
+# Only where the cookie routes are not mounted: the session token, kept server-side in this
+# tab's Streamlit session (never sent to the browser).
+TOKEN_KEY: Final = "auth_session_token"
 WRITER_URL_KEY: Final = "auth_writer_url"
 OIDC_AUDITED_KEY: Final = "auth_oidc_audited"
 DEMO_ROLE_KEY: Final = "auth_demo_role"
@@ -49,14 +55,27 @@ FIRST_ADMIN_COMMAND: Final = (
 )
 
 
-def session_timeout() -> timedelta:
-    """Inactivity after which a local sign-in expires (`CAC311_SESION_MINUTOS`, default 30)."""
-    return timedelta(minutes=Settings.from_env().session_minutes)
+def session_policy() -> sessions.SessionPolicy:
+    """Idle and absolute limits of local sessions (`CAC311_SESION_MINUTOS`, `..._MAX_HORAS`)."""
+    return sessions.SessionPolicy.from_settings(Settings.from_env())
+
+
+def cookie_sessions() -> bool:
+    """True when this server mounted the cookie routes (`serve.py`), so sessions use cookies."""
+    return routes.mounted()
+
+
+def presented_token() -> str | None:
+    """The session token this browser presents: its cookie, or this tab's stored token."""
+    if cookie_sessions():
+        return st.context.cookies.get(routes.SESSION_COOKIE)
+    token = st.session_state.get(TOKEN_KEY)
+    return token if isinstance(token, str) else None
 
 
 @st.cache_resource(show_spinner=False)
 def auth_engine(writer_url: str) -> Engine:
-    """The small writing engine used only for `users` and `audit_log` (one per URL)."""
+    """The small writing engine used only for `users`, `user_sessions` and `audit_log`."""
     return make_engine(writer_url, application_name="cac311-auth")
 
 
@@ -65,8 +84,9 @@ def auth_database_url(writer_url: str) -> str:
     `[database] auth_url`, else `writer_url`.
 
     On PostgreSQL point it at the `cac311_acceso` role (docs/security.md): it may only read
-    `users`/`entities`/`import_batches`/`audit_log`, update the lockout columns of `users` and
-    append to `audit_log`. It must be the same database as the dashboard's.
+    `users`/`entities`/`import_batches`/`audit_log`, update the lockout columns of `users`,
+    open, touch and end rows of `user_sessions` and append to `audit_log`. It must be the same
+    database as the dashboard's.
     """
     env_url = os.environ.get("CAC311_AUTH_DATABASE_URL", "").strip()
     if env_url:
@@ -105,12 +125,15 @@ def sign_in_gate(writer_url: str) -> Identity:
     except UserError as exc:
         st.error(str(exc))
         st.stop()
-    except SQLAlchemyError:
+    except SQLAlchemyError as exc:
         log.exception("sign-in gate: database error on the auth connection")
-        st.error(
-            "No se pudo verificar el ingreso en la base de datos. Revise la conexión de ingreso "
-            "(`auth_url`, ver docs/security.md) o intente de nuevo."
-        )
+        if faults.is_outage(exc):  # e.g. the server is restarting: nothing to configure
+            st.error(faults.OUTAGE_LINE)
+        else:
+            st.error(
+                "No se pudo verificar el ingreso en la base de datos. Revise la conexión de "
+                "ingreso (`auth_url`, ver docs/security.md) o intente de nuevo."
+            )
         st.stop()
 
 
@@ -122,17 +145,52 @@ def sign_out_control(identity: Identity) -> None:
     if st.sidebar.button("Cerrar sesión", key="auth_sign_out"):
         writer_url = st.session_state.get(WRITER_URL_KEY)
         if writer_url:
-            record(auth_engine(str(writer_url)), identity.email, "sign_out", identity.via)
+            engine = auth_engine(str(writer_url))
+            if identity.via == "local":
+                sessions.end_session(engine, presented_token(), utc_now())  # audits sign_out
+            else:
+                record(engine, identity.email, "sign_out", identity.via)
         _forget_session()
         if identity.via == "oidc":
             st.logout()  # clears Streamlit's identity cookie and ends the IdP session
+            st.stop()
+        if cookie_sessions():
+            _send_browser_to(routes.CLOSE_PATH)  # expires the (already ended) session's cookie
             st.stop()
         st.rerun()
 
 
 def _forget_session() -> None:
-    for key in (IDENTITY_KEY, LAST_SEEN_KEY, OIDC_AUDITED_KEY):
+    for key in (TOKEN_KEY, OIDC_AUDITED_KEY):
         st.session_state.pop(key, None)
+
+
+def _send_browser_to(path: str, *, code: str | None = None) -> None:
+    """Navigate the browser to one of our routes, coming back to this very page (path and
+    query string, read in the browser) afterwards. With `code`, first store the one-time
+    sign-in code in a 60-second `SameSite=Strict` cookie for `routes.open_session`.
+
+    The script is ours alone: the only value put into it is the code, whose shape
+    (`sessions.well_formed`, URL-safe Base64) is checked, and every literal is JSON-encoded.
+    """
+    lines = []
+    if code is not None:
+        if not sessions.well_formed(code):
+            raise ValueError("malformed sign-in code")
+        cookie = (
+            f"{routes.CODE_COOKIE}={code}; path={routes.cookie_path()}; "
+            f"max-age={int(sessions.EXCHANGE_WINDOW.total_seconds())}; samesite=strict"
+        )
+        lines.append(
+            f"document.cookie = {json.dumps(cookie)}"
+            ' + (window.location.protocol === "https:" ? "; secure" : "");'
+        )
+    target = json.dumps(routes.route_url(path) + "?next=")
+    lines.append(
+        f"window.location.replace({target}"
+        " + encodeURIComponent(window.location.pathname + window.location.search));"
+    )
+    st.html("<script>" + "\n".join(lines) + "</script>", unsafe_allow_javascript=True)
 
 
 # --- OIDC -------------------------------------------------------------------------------------
@@ -244,12 +302,26 @@ def _demo_asesor(writer_url: str) -> Identity:
 # --- Local accounts ---------------------------------------------------------------------------
 
 
+_PROBLEM_TEXT: Final[dict[str, str]] = {
+    "expired_idle": "Su sesión expiró por inactividad. Ingrese de nuevo.",
+    "expired_absolute": "Su sesión llegó a su duración máxima. Ingrese de nuevo.",
+    "revoked": "Su contraseña fue cambiada y su sesión se cerró. Ingrese de nuevo.",
+}
+
+
 def _local_gate(engine: Engine) -> Identity:
     now = utc_now()
-    current = _current_local_identity(engine, now)
-    if current is not None:
-        st.session_state[LAST_SEEN_KEY] = now
-        return current
+    policy = session_policy()
+    token = presented_token()
+    if token is not None:
+        check = sessions.check_session(engine, token, now, policy)
+        if check.identity is not None:
+            return check.identity
+        _forget_session()
+        if check.problem == "disabled":
+            st.error("Su cuenta fue deshabilitada. Pida acceso al administrador.")
+        elif check.problem in _PROBLEM_TEXT:
+            st.info(_PROBLEM_TEXT[check.problem])
     if users.count_users(engine) == 0:
         st.title("Tablero 311")
         st.warning(
@@ -258,28 +330,11 @@ def _local_gate(engine: Engine) -> Identity:
         )
         st.code(FIRST_ADMIN_COMMAND, language="bash")
         st.stop()
-    _sign_in_form(engine, now)
+    _sign_in_form(engine, now, policy)
     st.stop()
 
 
-def _current_local_identity(engine: Engine, now: datetime) -> Identity | None:
-    stored = st.session_state.get(IDENTITY_KEY)
-    if not isinstance(stored, Identity) or stored.via != "local":
-        return None
-    last_seen = st.session_state.get(LAST_SEEN_KEY)
-    if not isinstance(last_seen, datetime) or now - last_seen > session_timeout():
-        _forget_session()
-        st.info("Su sesión expiró por inactividad. Ingrese de nuevo.")
-        return None
-    fresh = users.active_identity(engine, stored.email, "local")
-    if fresh is None:
-        _forget_session()
-        st.error("Su cuenta fue deshabilitada. Pida acceso al administrador.")
-        st.stop()
-    return fresh
-
-
-def _sign_in_form(engine: Engine, now: datetime) -> None:
+def _sign_in_form(engine: Engine, now: datetime, policy: sessions.SessionPolicy) -> None:
     st.title("Tablero 311")
     st.subheader("Ingreso")
     with st.form("auth_sign_in_form", clear_on_submit=False):
@@ -293,9 +348,14 @@ def _sign_in_form(engine: Engine, now: datetime) -> None:
         return
     result = users.attempt_sign_in(engine, email, password, now)
     if result.outcome == "ok" and result.identity is not None:
-        st.session_state[IDENTITY_KEY] = result.identity
-        st.session_state[LAST_SEEN_KEY] = now
         st.session_state.pop("auth_password", None)
+        if cookie_sessions():
+            code = sessions.open_pending(engine, result.identity.email, now, policy)
+            st.info("Ingresando…")
+            _send_browser_to(routes.OPEN_PATH, code=code)
+            st.stop()
+        token = sessions.open_session(engine, result.identity.email, now, policy)
+        st.session_state[TOKEN_KEY] = token
         st.rerun()
     if result.outcome == "locked":
         until = result.locked_until

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine, RowMapping
 from cac311.auth import assignments, passwords
 from cac311.auth.audit import insert_entry, utc_now
 from cac311.auth.identity import ROLE_LABELS, ROLES, Identity, Role
+from cac311.auth.sessions import EndReason, revoke_user_sessions
 from cac311.errors import UserError
 
 MAX_FAILED_ATTEMPTS: Final = 5
@@ -239,9 +240,11 @@ def list_lines(engine: Engine) -> list[str]:
     return lines
 
 
-def disable_user(engine: Engine, email: str) -> None:
-    """Disable a user: refused at the next sign-in and on the next page run of open sessions."""
-    _update_existing(engine, email, active=False)
+def disable_user(engine: Engine, email: str) -> int:
+    """Disable a user: refused at the next sign-in; every open local session ends now.
+
+    Returns how many open sessions were ended."""
+    return _update_existing(engine, email, revoke="disabled", active=False)
 
 
 def enable_user(engine: Engine, email: str) -> None:
@@ -249,22 +252,35 @@ def enable_user(engine: Engine, email: str) -> None:
     _update_existing(engine, email, active=True, failed_attempts=0, locked_until=None)
 
 
-def set_password(engine: Engine, email: str, password: str | None) -> None:
-    """Set (or with None remove) a user's password; clears the failure count and any lock."""
+def set_password(engine: Engine, email: str, password: str | None) -> int:
+    """Set (or with None remove) a user's password; clears the failure count and any lock,
+    and ends every open local session of the user (whoever knew the old one is out).
+
+    Returns how many open sessions were ended."""
     password_hash = passwords.hash_password(password) if password is not None else None
-    _update_existing(
-        engine, email, password_hash=password_hash, failed_attempts=0, locked_until=None
+    return _update_existing(
+        engine,
+        email,
+        revoke="password_changed",
+        password_hash=password_hash,
+        failed_attempts=0,
+        locked_until=None,
     )
 
 
-def _update_existing(engine: Engine, email: str, **values: object) -> None:
+def _update_existing(
+    engine: Engine, email: str, *, revoke: EndReason | None = None, **values: object
+) -> int:
     address = normalize_email(email)
     with engine.begin() as conn:
         changed = conn.execute(
             sa.update(USERS).where(USERS.c.email == address).values(**values)
         ).rowcount
-    if not changed:
-        raise UserError(f"No existe un usuario con el correo {address}.")
+        if not changed:
+            raise UserError(f"No existe un usuario con el correo {address}.")
+        if revoke is None:
+            return 0
+        return revoke_user_sessions(conn, address, revoke, utc_now())
 
 
 def attempt_sign_in(engine: Engine, email: str, password: str, now: datetime) -> SignInResult:

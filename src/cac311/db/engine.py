@@ -116,6 +116,16 @@ def check_connection(engine: Engine) -> None:
             conn.execute(sa.text("select 1"))
     except sa.exc.SQLAlchemyError as exc:
         engine.dispose()
+        from cac311.db.faults import describe, is_outage
+
+        if is_outage(exc):
+            raise DatabaseError(
+                f"No se pudo conectar a la base de datos {engine.url!r}: el servidor no responde "
+                "o rechazó la conexión. Intente de nuevo en unos minutos."
+            ) from exc
+        known = describe(exc)
+        if known is not None:
+            raise DatabaseError(known) from exc  # e.g. a read-only SQLite file (WAL pragma)
         first_line = str(exc.orig if hasattr(exc, "orig") and exc.orig else exc).splitlines()[0]
         raise DatabaseError(
             f"No se pudo conectar a la base de datos {engine.url!r}: {first_line}"

@@ -1,16 +1,17 @@
 """`cac311 import`: load entities, cases, reviews or releases from CSV or .xlsx (SPEC §5).
 
-One import is one transaction: the batch record, the accepted rows (upserted by id) and the
-quarantined rows commit together, or nothing changes. The file is streamed in batches: each
-batch is mapped (profile), validated, its accepted rows bulk-copied into a staging table and its
-rejected rows into `quarantine`; at the end one set-based upsert applies the staging table. A
-large first load on PostgreSQL (empty target table) copies the accepted rows straight into the
-target instead, with its indexes, primary key and foreign keys rebuilt at the end
-(`upsert.begin_direct_load`): same rows, same counts. Batches are validated two at a time in
-worker threads (`_check_batch`, pure Polars) and then taken in file order, where the ids
-repeated from earlier batches are marked (`_with_earlier_keys`), so every row gets the reason
-one pass over the whole file would give it. On PostgreSQL each batch's COPY runs while the next
-batches are validated (`_BatchWriter`); memory holds at most four batches.
+Imports into one database run one at a time (`faults.import_lock`: a second one waits, and says
+so on the command line). One import is one transaction: the batch record, the accepted rows
+(upserted by id) and the quarantined rows commit together, or nothing changes. The file is
+streamed in batches: each batch is mapped (profile), validated, its accepted rows bulk-copied
+into a staging table and its rejected rows into `quarantine`; at the end one set-based upsert
+applies the staging table. A large first load on PostgreSQL (empty target table) copies the
+accepted rows straight into the target instead, with its indexes, primary key and foreign keys
+rebuilt at the end (`upsert.begin_direct_load`): same rows, same counts. Batches are validated
+two at a time in worker threads (`_check_batch`, pure Polars) and then taken in file order,
+where the ids repeated from earlier batches are marked (`_with_earlier_keys`), so every row gets
+the reason one pass over the whole file would give it. On PostgreSQL each batch's COPY runs
+while the next batches are validated (`_BatchWriter`); memory holds at most four batches.
 `preview_import` runs exactly the same path and rolls back, so the upload page shows the real
 counts without changing anything.
 """
@@ -36,6 +37,7 @@ from tqdm import tqdm
 
 from cac311.config import Settings
 from cac311.db.bulk import copy_into
+from cac311.db.faults import import_lock
 from cac311.db.setup import stored_timezone
 from cac311.ingest.fastcsv import NeedsExactReader
 from cac311.ingest.frames import canonical_exprs, raw_row_json
@@ -296,6 +298,9 @@ def _run(
     imported_by: str | None,
     progress: bool,
 ) -> None:
+    # One import at a time per database: the second waits here, before reading or writing
+    # anything (a first load's DDL would otherwise hold it up at its first read, silently).
+    import_lock(conn, announce=progress)
     spec = plan.spec
     ctx = ValidationContext(
         spec=spec,

@@ -19,6 +19,7 @@ from typing import Final
 from sqlalchemy.exc import SQLAlchemyError
 
 from cac311.config import Settings
+from cac311.db import faults
 from cac311.db.engine import make_engine
 from cac311.errors import UserError
 from cac311.ingest.importer import ImportReport, import_bytes, preview_import
@@ -166,9 +167,9 @@ def _run(
             engine.dispose()
     except UserError as exc:
         return UploadOutcome(sha, file_name, options, error=_for_screen(str(exc)))
-    except SQLAlchemyError:
+    except SQLAlchemyError as exc:
         log.exception("upload: database error (preview=%s)", preview)
-        return UploadOutcome(sha, file_name, options, error=DB_ERROR)
+        return UploadOutcome(sha, file_name, options, error=faults.describe(exc) or DB_ERROR)
     except Exception:
         # A file the readers do not foresee must still give one line, never a traceback.
         log.exception("upload: unexpected error reading %s", file_name)
