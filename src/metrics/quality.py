@@ -32,6 +32,7 @@ BATCHES_SCHEMA: dict[str, pl.DataType] = {
     "updated": pl.Int64(),
     "unchanged": pl.Int64(),
     "quarantined": pl.Int64(),
+    "warnings": pl.Int64(),
     "is_demo": pl.Boolean(),
 }
 QUARANTINE_ROWS_SCHEMA: dict[str, pl.DataType] = {

@@ -16,7 +16,7 @@ import polars as pl
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from cac311 import analytics, analytics_ops
+from cac311 import analytics, analytics_ops, import_quality
 from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.db.queries import run_query
@@ -255,6 +255,16 @@ def quarantine_by_reason(url: str, batch_id: int | None) -> pl.DataFrame:
 @st.cache_data(ttl=60, show_spinner=False)
 def quarantine_rows(url: str, batch_id: int) -> pl.DataFrame:
     return analytics_ops.quarantine_rows(read_engine(url), batch_id)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def import_warnings_by_code(url: str, batch_id: int | None) -> pl.DataFrame:
+    return import_quality.warnings_by_code(read_engine(url), batch_id)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def import_warning_rows(url: str, batch_id: int) -> pl.DataFrame:
+    return import_quality.warning_rows(read_engine(url), batch_id)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
