@@ -85,10 +85,10 @@ def write_csv(path: Path, rows: int, seed: int = 311) -> None:
 
 
 def _empty_tables(engine: sa.Engine) -> None:
-    """Cases, transfers and quarantine truncated, as in a new database (a `delete` would leave
+    """Cases, transfers, quarantine and warnings truncated, as in a new database (a `delete` would leave
     a million dead rows for the next load's index builds to scan, or autovacuum to race)."""
     with engine.begin() as conn:
-        conn.execute(sa.text("truncate quarantine, transfers, cases"))
+        conn.execute(sa.text("truncate import_warnings, quarantine, transfers, cases"))
         conn.execute(sa.text("delete from import_batches where kind <> 'entities'"))
         conn.execute(sa.text("drop table if exists plain_cases"))
         conn.execute(sa.text(PLAIN_DDL))

@@ -6,7 +6,7 @@
 select
     w.code as code,
     w.field as field,
-    count(*) as filas
+    count(*) as valores
 from import_warnings as w
 where (:all_batches or w.batch_id = :batch_id)
 group by w.code, w.field

@@ -23,6 +23,7 @@ DEFAULT_TEST_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DATA_TABLES = (
     "audit_log",
     "users",
+    "import_warnings",
     "quarantine",
     "press_releases",
     "directory_reviews",

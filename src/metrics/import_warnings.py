@@ -24,13 +24,13 @@ WARNING_ROWS_SCHEMA: dict[str, pl.DataType] = {
 WARNING_COUNTS_SCHEMA: dict[str, pl.DataType] = {
     "code": pl.String(),
     "field": pl.String(),
-    "filas": pl.Int64(),
+    "valores": pl.Int64(),
 }
 WARNING_TABLE_SCHEMA: dict[str, pl.DataType] = {
     "code": pl.String(),
     "aviso": pl.String(),
     "campo": pl.String(),
-    "filas": pl.Int64(),
+    "valores": pl.Int64(),
 }
 WARNING_EXPORT_SCHEMA: dict[str, pl.DataType] = {
     "linea": pl.Int64(),
@@ -61,28 +61,28 @@ def warning_counts(counts: Mapping[tuple[str, str], int]) -> pl.DataFrame:
         {
             "code": [code for code, _ in counts],
             "field": [field for _, field in counts],
-            "filas": [int(n) for n in counts.values()],
+            "valores": [int(n) for n in counts.values()],
         },
         schema=WARNING_COUNTS_SCHEMA,
-    ).filter(pl.col("filas") > 0)
+    ).filter(pl.col("valores") > 0)
 
 
 def warning_table(counts: pl.DataFrame, texts: Mapping[str, str]) -> pl.DataFrame:
-    """Warnings per code and field with the warning's text: code, aviso, campo, filas.
+    """Warnings per code and field with the warning's text: code, aviso, campo, valores.
 
-    Input grain: one or more rows per code and field (`code`, `field`, `filas`, e.g. one per
+    Input grain: one or more rows per code and field (`code`, `field`, `valores`, e.g. one per
     batch). Output grain: one row per code and field, the most frequent first, then by code and
     field.
     """
     return (
         counts.group_by("code", "field")
-        .agg(pl.col("filas").sum().cast(pl.Int64).alias("filas"))
-        .sort(["filas", "code", "field"], descending=[True, False, False])
+        .agg(pl.col("valores").sum().cast(pl.Int64).alias("valores"))
+        .sort(["valores", "code", "field"], descending=[True, False, False])
         .select(
             pl.col("code").cast(pl.String).alias("code"),
             _text("code", texts).alias("aviso"),
             pl.col("field").cast(pl.String).alias("campo"),
-            pl.col("filas"),
+            pl.col("valores"),
         )
     )
 

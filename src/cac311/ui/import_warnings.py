@@ -49,9 +49,9 @@ def warnings_table(table: pl.DataFrame, key: str) -> None:
             "code": text_column("Código", "Código estable del aviso."),
             "aviso": text_column("Aviso"),
             "campo": text_column("Campo"),
-            "filas": count_column("Valores"),
+            "valores": count_column("Valores", "Valores guardados sin dato o recortados."),
         },
-        column_order=["aviso", "campo", "filas", "code"],
+        column_order=["aviso", "campo", "valores", "code"],
         key=key,
     )
 
