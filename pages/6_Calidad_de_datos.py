@@ -1,5 +1,5 @@
-"""Calidad de datos (admin) — data dates, import batches, quarantine by reason, same-minute
-closures per entity and the audit log."""
+"""Calidad de datos (admin) — data dates, import batches, quarantine by reason, import
+warnings, same-minute closures per entity and the audit log."""
 
 import streamlit as st
 
@@ -21,6 +21,7 @@ from cac311.ui.columns import (
 from cac311.ui.errors import stop_on_error
 from cac311.ui.format import csv_bytes, definition, fmt_date, fmt_int, month_long
 from cac311.ui.guard import CALIDAD, page_setup
+from cac311.ui.import_warnings import batch_warnings
 from cac311.ui.views.labels import relabel
 from cac311.ui.views.quality import (
     entities_with_same_minute,
@@ -33,7 +34,8 @@ from cac311.ui.views.quality import (
 from cac311.ui.widgets import data_table, plot
 
 ctx = page_setup(
-    CALIDAD, subtitle="Importaciones, filas en cuarentena, cierres instantáneos y auditoría"
+    CALIDAD,
+    subtitle="Importaciones, filas en cuarentena, avisos, cierres instantáneos y auditoría",
 )
 TZ = ctx.settings.timezone
 AUDIT_LIMIT = 500
@@ -89,6 +91,9 @@ else:
             "updated": count_column("Actualizados"),
             "unchanged": count_column("Sin cambios"),
             "quarantined": count_column("En cuarentena"),
+            "warnings": count_column(
+                "Avisos", "Valores descriptivos guardados sin dato o recortados (casos aceptados)."
+            ),
             "is_demo": st.column_config.CheckboxColumn(
                 "Demostración", help="Lote de datos ficticios (cac311 demo)."
             ),
@@ -103,6 +108,7 @@ else:
             "updated",
             "unchanged",
             "quarantined",
+            "warnings",
             "imported_by",
             "finished_at",
             "is_demo",
@@ -172,6 +178,8 @@ else:
             on_click=_audit_quarantine,
             args=(chosen, rows.height),
         )
+
+batch_warnings(ctx.source, ctx.identity.email, chosen)
 
 # --- same-minute closures (needs a month: skipped while the database has no cases) -----
 if ctx.filters is not None:

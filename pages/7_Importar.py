@@ -16,11 +16,13 @@ from cac311.ui.audit import audit
 from cac311.ui.columns import quarantine_row_columns, reasons_table
 from cac311.ui.format import datos_al_text, fmt_int
 from cac311.ui.guard import IMPORTAR, page_setup
+from cac311.ui.import_warnings import report_warnings
 from cac311.ui.views.quality import reason_counts, reason_table
 from cac311.ui.widgets import data_table
 
 ctx = page_setup(
-    IMPORTAR, subtitle="Entidades, casos, revisiones del directorio o comunicados (CSV o Excel)"
+    IMPORTAR,
+    subtitle="Entidades, casos, traslados, revisiones del directorio o comunicados (CSV o Excel)",
 )
 
 PREVIEW_KEY = "importar_vista_previa"
@@ -65,9 +67,10 @@ def _result(outcome: uploads.UploadOutcome) -> None:
     _counts(report, preview=False)
     if report.quarantined:
         _reasons(report, key="importar_resultado_motivos")
+    report_warnings(report, preview=False, key="importar_resultado")
     st.caption(
-        "Todas las páginas muestran ya los datos nuevos. Las filas en cuarentena se pueden "
-        "revisar y descargar en «Calidad de datos»."
+        "Todas las páginas muestran ya los datos nuevos. Las filas en cuarentena y los avisos se "
+        "pueden revisar y descargar en «Calidad de datos»."
     )
     if ctx.identity.via == "demo":
         st.info(
@@ -86,8 +89,8 @@ kind = left.selectbox(
     index=uploads.KINDS.index("cases"),
     format_func=uploads.kind_label,
     key="importar_tipo",
-    help="Importe primero las entidades: los casos, revisiones y comunicados deben nombrar "
-    "una entidad registrada.",
+    help="Importe primero las entidades: los casos, traslados, revisiones y comunicados deben "
+    "nombrar una entidad registrada; y los casos antes que sus traslados.",
 )
 profile = middle.selectbox(
     "Perfil de mapeo",
@@ -179,6 +182,7 @@ with slot.container():
             column_config=quarantine_row_columns(),
             key="importar_rechazadas",
         )
+    report_warnings(checked, preview=True, key="importar_vista")
     if checked.rows_read == 0:
         st.info("El archivo solo tiene encabezado: no hay filas para importar.")
     confirmed = st.button(

@@ -14,6 +14,7 @@ select
     b.updated as updated,
     b.unchanged as unchanged,
     b.quarantined as quarantined,
+    b.warnings as warnings,
     b.is_demo as is_demo
 from import_batches as b
 order by b.started_at desc, b.batch_id desc

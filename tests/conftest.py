@@ -30,6 +30,7 @@ DATA_TABLES = (
     "audit_log",
     "user_sessions",
     "users",
+    "import_warnings",
     "quarantine",
     "press_releases",
     "directory_reviews",

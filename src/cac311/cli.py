@@ -20,6 +20,7 @@ from cac311.auth.identity import ROLES
 from cac311.config import Settings, resolve_database_url
 from cac311.db.faults import describe
 from cac311.errors import UserError
+from cac311.ingest.kinds import KINDS
 from metrics.period import DayMode, Month, Period
 
 log = logging.getLogger("cac311")
@@ -319,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=cmd_demo)
 
     imp = sub.add_parser("import", help="importa un archivo CSV o Excel", parents=[common])
-    imp.add_argument("kind", choices=["entities", "cases", "reviews", "releases"])
+    imp.add_argument("kind", choices=list(KINDS))
     imp.add_argument("file")
     imp.add_argument("--timezone", default=None, help="zona de las fechas sin desfase")
     imp.add_argument("--mapping", default=None, help="perfil de mapeo TOML")

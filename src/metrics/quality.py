@@ -32,6 +32,7 @@ BATCHES_SCHEMA: dict[str, pl.DataType] = {
     "updated": pl.Int64(),
     "unchanged": pl.Int64(),
     "quarantined": pl.Int64(),
+    "warnings": pl.Int64(),
     "is_demo": pl.Boolean(),
 }
 QUARANTINE_ROWS_SCHEMA: dict[str, pl.DataType] = {
@@ -83,3 +84,19 @@ def quarantine_reasons(counts: pl.DataFrame) -> pl.DataFrame:
         )
         .sort(["filas", "reason"], descending=[True, False])
     )
+
+
+# As stored in `import_warnings` (and as the import report samples them).
+WARNING_ROWS_SCHEMA: dict[str, pl.DataType] = {
+    "line_number": pl.Int64(),
+    "record_id": pl.String(),
+    "field": pl.String(),
+    "code": pl.String(),
+    "original": pl.String(),
+    "stored": pl.String(),
+}
+WARNING_COUNTS_SCHEMA: dict[str, pl.DataType] = {
+    "code": pl.String(),
+    "field": pl.String(),
+    "valores": pl.Int64(),
+}

@@ -44,7 +44,7 @@ BAD_CASES = (
 TABLE_COLUMNS = {
     "lotes": "batch_id",
     "motivos": "filas",
-    "filas": "linea",
+    "filas": "fila",  # the quarantined rows (the warnings table also has `linea`)
     "mismo_minuto": "pct_mismo_minuto",
     "bitacora": "email",
 }
@@ -202,3 +202,56 @@ def test_calidad_opens_when_imports_brought_no_valid_case(
     assert len(batches) == 2 and not batches["is_demo"].any()
     reasons = [f.value for f in at.dataframe if "filas" in f.value.columns]
     assert reasons and int(reasons[0]["filas"].sum()) == 2
+
+
+WARNED_CASES = (
+    "case_id,entity_id,case_type,created_at,province,sla_days\n"
+    "W-1,MINSA,queja,2026-11-02 09:00,Marte,\n"
+    "W-2,MINSA,queja,2026-11-02 09:00,Coclé,cinco\n"
+    "W-3,NOEXISTE,queja,2026-11-02 09:00,Marte,\n"
+)
+
+
+def test_import_warnings_by_kind_rows_download_and_audit(
+    open_signed_in: PageRunner, local_accounts_url: str, tmp_path: Path
+) -> None:
+    url = copy_sqlite(local_accounts_url, tmp_path / "avisos.sqlite")
+    engine = make_engine(url)
+    try:
+        report = import_bytes(engine, Settings(), "cases", WARNED_CASES.encode(), "avisos.csv")
+    finally:
+        engine.dispose()
+    assert (report.inserted, report.quarantined, report.warned) == (2, 1, 2)
+    at = open_signed_in(PAGE, email=LOCAL_USERS["admin"], url=url)
+    assert not at.exception, texts(at.exception)
+    batches = _frame(at, "lotes")
+    assert batches["warnings"].iloc[0] == 2  # newest first
+    [counts] = [f.value for f in at.dataframe if "valores" in f.value.columns]
+    assert dict(zip(counts["code"], counts["valores"], strict=True)) == {
+        "provincia_desconocida": 1,
+        "sla_invalido": 1,
+    }
+    assert not [f for f in at.dataframe if "valor_original" in f.value.columns]
+
+    at.selectbox(key="calidad_lote").set_value(report.batch_id).run()
+    assert not at.exception, texts(at.exception)
+    [rows] = [f.value for f in at.dataframe if "valor_original" in f.value.columns]
+    assert rows[["linea", "id", "campo", "codigo", "valor_original"]].values.tolist() == [
+        [2, "W-1", "province", "provincia_desconocida", "Marte"],
+        [3, "W-2", "sla_days", "sla_invalido", "cinco"],
+    ]
+    assert rows["valor_guardado"].isna().all()
+    at.download_button(key="calidad_descarga_avisos").click().run()
+    assert not at.exception, texts(at.exception)
+    engine = make_engine(url)
+    try:
+        log = audit_entries(engine)
+    finally:
+        engine.dispose()
+    assert log["detail"][0] == f"avisos lote={report.batch_id} filas=2"
+
+
+def test_no_warnings_says_so(open_page: PageRunner) -> None:
+    at = open_page(PAGE, role="admin")
+    assert not at.exception, texts(at.exception)
+    assert any("No hay avisos de importación" in s for s in texts(at.success))

@@ -254,3 +254,87 @@ def test_the_uploader_states_its_size_limit_and_the_way_around_it(open_page: Pag
     [uploader] = at.file_uploader
     assert "200 MB" in uploader.proto.help
     assert "cac311 import" in uploader.proto.help
+
+
+WARNED_CSV = (
+    b"case_id,entity_id,case_type,created_at,category,channel,province,sla_days\n"
+    b"IMP-W1,MINSA,queja,2026-11-10 08:00,Citas,Mobile/Open311,Panam\xc3\xa1 Oeste,5\n"
+    b"IMP-W2,MINSA,queja,2026-11-10 09:00,Citas,integrated agency,Marte,-3\n"
+    b"IMP-W3,NOEXISTE,queja,2026-11-10 09:00,Citas,web,Marte,\n"
+)
+
+
+def test_warnings_shown_in_preview_and_result_and_audited(
+    open_page: PageRunner, copy_url: str
+) -> None:
+    """Descriptive values never quarantine a case: the two valid cases are imported and the
+    unknown province and the invalid sla_days of the second are listed as warnings."""
+    at = open_page(PAGE, role="admin", url=copy_url)
+    _upload(at, "avisos.csv", WARNED_CSV)
+    assert not at.exception, texts(at.exception)
+    assert _metrics(at)["Se insertarían"] == "2"
+    assert _metrics(at)["A cuarentena"] == "1"
+    [warning] = [w for w in texts(at.warning) if "avisos" in w]
+    assert warning.startswith("2 avisos: valores descriptivos que se guardarían sin dato")
+    [counts] = [f.value for f in at.dataframe if "valores" in f.value.columns]
+    assert dict(zip(counts["code"], counts["valores"], strict=True)) == {
+        "provincia_desconocida": 1,
+        "sla_invalido": 1,
+    }
+    [rows] = [f.value for f in at.dataframe if "valor_original" in f.value.columns]
+    assert rows[["linea", "campo", "valor_original"]].values.tolist() == [
+        [3, "province", "Marte"],
+        [3, "sla_days", "-3"],
+    ]
+
+    at.button(key="importar_confirmar").click().run()
+    assert not at.exception, texts(at.exception)
+    assert any(
+        w.startswith("2 avisos: valores descriptivos que se guardaron") for w in texts(at.warning)
+    )
+    assert [f for f in at.dataframe if "valores" in f.value.columns]
+    engine = make_engine(copy_url, read_only=True)
+    try:
+        with engine.connect() as conn:
+            stored = conn.execute(
+                sa.text(
+                    "select case_id, channel, province, sla_days from cases"
+                    " where case_id like 'IMP-W%' order by case_id"
+                )
+            ).all()
+            warned = conn.execute(sa.text("select count(*) from import_warnings")).scalar_one()
+        log = audit_entries(engine)
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in stored] == [
+        ("IMP-W1", "mobile/open311", "PA-10", 5),
+        ("IMP-W2", "integrated agency", None, None),
+    ]
+    assert warned == 2
+    assert "avisos=2" in log["detail"][0]
+
+
+def test_transfers_are_an_import_kind_of_the_page(open_page: PageRunner, copy_url: str) -> None:
+    engine = make_engine(copy_url, read_only=True)
+    try:
+        with engine.connect() as conn:
+            case_id, entity = conn.execute(
+                sa.text("select case_id, entity_id from cases order by case_id limit 1")
+            ).one()
+    finally:
+        engine.dispose()
+    other = "MINSA" if entity != "MINSA" else "MOP"
+    data = (
+        "case_id,from_entity_id,to_entity_id,transferred_at\n"
+        f"{case_id},{other},{entity},2026-11-14T10:00:00-05:00\n"
+        "NO-EXISTE,MINSA,MOP,2026-11-14 10:00\n"
+    ).encode()
+    at = open_page(PAGE, role="admin", url=copy_url)
+    _upload(at, "traslados.csv", data, kind="transfers")
+    assert not at.exception, texts(at.exception)
+    assert not at.error, texts(at.error)
+    assert _metrics(at)["Se insertarían"] == "1"
+    assert _reasons(at) == {"caso_desconocido": 1}
+    at.button(key="importar_confirmar").click().run()
+    assert not at.exception, texts(at.exception)
+    assert _metrics(at)["Insertados"] == "1"

@@ -84,11 +84,13 @@ QUARANTINE_CASES = [
         2,
     ),
     (
-        "rules.csv",
+        # Descriptive fields never quarantine a case (issue 13): an unknown province, an odd
+        # channel and a negative sla_days are warnings (tests/ingest/test_import_warnings.py).
+        "descriptive_fields.csv",
         HEADER + "A1,MINSA,queja,2024-01-05,,,llamada,PA-99,\nA2,MINSA,queja,2024-01-05,,,web?,,\n"
         "A3,MINSA,queja,2024-01-05,,,,,-3\nA4,MINSA,Queja,2024-01-05,,,Redes Sociales,pa-8,5\n",
-        {"provincia_invalida": 1, "canal_invalido": 1, "sla_invalido": 1},
-        1,
+        {},
+        4,
     ),
     (
         # No quotes: read by the fast reader, which hands over to the exact one at the short row.
@@ -98,17 +100,19 @@ QUARANTINE_CASES = [
         1,
     ),
     (
-        # NUL bytes (a damaged export): PostgreSQL cannot store them; quoted, so the exact
-        # reader reads this file, and the plain one the next.
+        # NUL bytes (a damaged export): PostgreSQL cannot store them. In an id or a date the
+        # row is refused; in a descriptive field (the channel of A1) the NUL is removed with a
+        # warning and the case imported. Quoted, so the exact reader reads this file, and the
+        # plain one the next.
         "nul_quoted.csv",
         HEADER + 'A1,MINSA,queja,2024-01-05,,,"we\x00b",,\nA\x002,MINSA,queja,ayer,,,,,\n'
-        '"A3",MINSA,queja,2024-01-05,,,,,\n',
+        '"A3",MINSA,queja,2024-01-05\x00,,,,,\n',
         {"caracter_invalido": 2},
         1,
     ),
     (
         "nul_plain.csv",
-        HEADER + "A1,MINSA,queja,2024-01-05,,,we\x00b,,\nA2,MINSA,queja,2024-01-05,,,,,\n",
+        HEADER + "A1,MINSA,queja,2024-01-05,,,we\x00b,,\nA2,MINSA,queja\x00,2024-01-05,,,,,\n",
         {"caracter_invalido": 1},
         1,
     ),
@@ -152,14 +156,12 @@ def test_quarantine_reasons_nothing_lost_and_idempotent(
 
 def test_quarantine_keeps_line_numbers_and_verbatim_rows(engine: Engine) -> None:
     _entities(engine)
-    text = (
-        HEADER + 'A1,MINSA,queja,2024-01-05,,,"llamada\nlarga!",,\nA2,XXX,queja, 2024-01-05 ,,,,,\n'
-    )
+    text = HEADER + 'A1,MINSA,"queja\nurgente",2024-01-05,,,,,\nA2,XXX,queja, 2024-01-05 ,,,,,\n'
     report = import_bytes(engine, Settings(), "cases", text.encode(), "x.csv")
     rejected = report.first_rejected(5).to_dicts()
-    # Row A1 spans lines 2-3 (quoted newline: an invalid channel); A2 starts on line 4.
+    # Row A1 spans lines 2-3 (quoted newline: an unknown case type); A2 starts on line 4.
     assert [(r["linea"], r["codigo"]) for r in rejected] == [
-        (2, "canal_invalido"),
+        (2, "tipo_desconocido"),
         (4, "entidad_desconocida"),
     ]
     assert '"created_at":" 2024-01-05 "' in rejected[1]["fila"]
@@ -218,8 +220,9 @@ def test_cp1252_refused_then_accepted_with_encoding(engine: Engine, tmp_path: Pa
     report = import_file(engine, Settings(), "cases", path, encoding="cp1252")
     assert report.inserted == 1
     with engine.connect() as conn:
+        # The channel is free text: kept as written, lower-cased (SPEC §6).
         assert (
-            conn.execute(sa.text("select channel from cases")).scalar_one() == "atencion_en_linea"
+            conn.execute(sa.text("select channel from cases")).scalar_one() == "atención en línea"
         )
 
 

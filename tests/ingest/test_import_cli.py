@@ -27,6 +27,7 @@ def test_cli_imports_with_profile_and_prints_report(
     assert out[:3] == ["Insertados: 9987", "Actualizados: 0", "Sin cambios: 0"]
     assert out[3].startswith("En cuarentena: 13 (")
     assert "[cierre_antes_de_creacion]: 13" in out[3]
+    assert out[4] == "Avisos: 0"  # the profile maps no province or sla_days
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Import batches and the rows they quarantined (Calidad de datos)."""
+"""Import batches, the rows they quarantined and the warnings they left (Calidad de datos)."""
 
 from __future__ import annotations
 
@@ -32,4 +32,24 @@ def quarantine_rows(engine: Engine, *, batch_id: int) -> pl.DataFrame:
         "quality__quarantine_rows",
         {"batch_id": int(batch_id)},
         quality_metrics.QUARANTINE_ROWS_SCHEMA,
+    )
+
+
+def warnings_by_code(engine: Engine, *, batch_id: int | None = None) -> pl.DataFrame:
+    """Warnings per code and field (of one batch, or of all when None): code, field, valores."""
+    return run_query(
+        engine,
+        "quality__import_warnings_by_code",
+        {"all_batches": batch_id is None, "batch_id": 0 if batch_id is None else int(batch_id)},
+        quality_metrics.WARNING_COUNTS_SCHEMA,
+    )
+
+
+def warning_rows(engine: Engine, *, batch_id: int) -> pl.DataFrame:
+    """The warnings of one batch (`metrics.quality.WARNING_ROWS_SCHEMA`), by line then field."""
+    return run_query(
+        engine,
+        "quality__import_warnings_rows",
+        {"batch_id": int(batch_id)},
+        quality_metrics.WARNING_ROWS_SCHEMA,
     )

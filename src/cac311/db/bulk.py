@@ -29,6 +29,7 @@ KNOWN_TABLES = frozenset(
         "press_releases",
         "import_batches",
         "quarantine",
+        "import_warnings",
         "calendar",
         "users",
         "audit_log",

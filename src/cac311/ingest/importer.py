@@ -1,19 +1,27 @@
-"""`cac311 import`: load entities, cases, reviews or releases from CSV or .xlsx (SPEC §5).
+"""`cac311 import`: load entities, cases, reviews, releases or transfers from CSV or .xlsx
+(SPEC §5, §6).
 
 Imports into one database run one at a time (`faults.import_lock`: a second one waits, and says
 so on the command line). One import is one transaction: the batch record, the accepted rows
-(upserted by id) and the quarantined rows commit together, or nothing changes. The file is
+(upserted by id), the quarantined rows and the warnings (descriptive values of accepted cases
+stored differently from how the file wrote them, `descriptive.py`) commit together, or nothing
+changes. The file is
 streamed in batches: each batch is mapped (profile), validated, its accepted rows bulk-copied
-into a staging table and its rejected rows into `quarantine`; at the end one set-based upsert
-applies the staging table. A large first load on PostgreSQL (empty target table) copies the
-accepted rows straight into the target instead, with its indexes, primary key and foreign keys
-rebuilt at the end (`upsert.begin_direct_load`): same rows, same counts. Batches are validated
-two at a time in worker threads (`_check_batch`, pure Polars) and then taken in file order,
-where the ids repeated from earlier batches are marked (`_with_earlier_keys`), so every row gets
-the reason one pass over the whole file would give it. On PostgreSQL each batch's COPY runs
-while the next batches are validated (`_BatchWriter`); memory holds at most four batches.
+into a staging table, its rejected rows into `quarantine` and its warnings into
+`import_warnings`; at the end one set-based upsert applies the staging table. A large first
+load on PostgreSQL (empty target table) copies the accepted rows straight into the target
+instead, with its indexes, primary key and foreign keys rebuilt at the end
+(`upsert.begin_direct_load`): same rows, same counts. Batches are validated two at a time in
+worker threads (`_check_batch`, pure Polars) and then taken in file order, where the ids
+repeated from earlier batches are marked (`_with_earlier_keys`), so every row gets the reason
+one pass over the whole file would give it. On PostgreSQL each batch's COPY runs while the next
+batches are validated (`_BatchWriter`); memory holds at most four batches.
 `preview_import` runs exactly the same path and rolls back, so the upload page shows the real
 counts without changing anything.
+
+Transfers name cases: before a batch of transfers is validated, the cases it names are looked
+up in the database (`_stored_cases`, through a temporary table of the batch's ids, so the cost
+follows the file and not the size of `cases`).
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ from cac311.config import Settings
 from cac311.db.bulk import copy_into
 from cac311.db.faults import import_lock
 from cac311.db.setup import stored_timezone
+from cac311.ingest.descriptive import WARNINGS_SCHEMA
 from cac311.ingest.fastcsv import NeedsExactReader
 from cac311.ingest.frames import canonical_exprs, raw_row_json
 from cac311.ingest.kinds import KIND_LABELS, KindSpec, spec_for
@@ -52,7 +61,7 @@ from cac311.ingest.mapping import (
     resolve_columns,
 )
 from cac311.ingest.readers import TableSource, open_table
-from cac311.ingest.reasons import reason_text
+from cac311.ingest.reasons import reason_text, warning_text
 from cac311.ingest.upsert import (
     begin_direct_load,
     create_staging,
@@ -62,7 +71,7 @@ from cac311.ingest.upsert import (
 )
 from cac311.ingest.validate import (
     ValidationContext,
-    accepted_rows,
+    accepted_with_warnings,
     mark_reasons,
     parse_timestamps,
     quarantined_rows,
@@ -90,6 +99,10 @@ class ImportReport:
     quarantined: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     rejected_sample: list[dict[str, Any]] = field(default_factory=list)
+    warned: int = 0
+    # (code, field) -> values of accepted rows stored differently from how the file wrote them.
+    warnings: Counter[tuple[str, str]] = field(default_factory=Counter)
+    warning_sample: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def accepted(self) -> int:
@@ -101,17 +114,35 @@ class ImportReport:
             f"{reason_text(code)} [{code}]: {count}" for code, count in self.reasons.most_common()
         )
 
+    def warning_summary(self) -> str:
+        """`texto (campo) [código]: n; ...`, most frequent first (then by code and field)."""
+        ordered = sorted(self.warnings.items(), key=lambda item: (-item[1], item[0]))
+        return "; ".join(
+            f"{warning_text(code)} ({column}) [{code}]: {count}"
+            for (code, column), count in ordered
+        )
+
     def lines(self) -> list[str]:
-        """One Spanish line each for insertados, actualizados, sin cambios, en cuarentena."""
+        """One Spanish line each for insertados, actualizados, sin cambios, en cuarentena and
+        avisos (warnings never change the other counts: a warned row is imported)."""
         quarantine = f"En cuarentena: {self.quarantined}"
         if self.quarantined:
             quarantine += f" ({self.reason_summary()})"
+        warned = f"Avisos: {self.warned}"
+        if self.warned:
+            warned += f" ({self.warning_summary()})"
         return [
             f"Insertados: {self.inserted}",
             f"Actualizados: {self.updated}",
             f"Sin cambios: {self.unchanged}",
             quarantine,
+            warned,
         ]
+
+    def first_warnings(self, n: int = 20) -> pl.DataFrame:
+        """The first `n` warnings (by file order of the batches, then field): the columns of
+        `descriptive.WARNINGS_SCHEMA` (shape them with `cac311.ui.views.quality`)."""
+        return pl.DataFrame(self.warning_sample[:n], schema=WARNINGS_SCHEMA)
 
     def first_rejected(self, n: int = 20) -> pl.DataFrame:
         """The first `n` quarantined rows: linea, motivo, codigo, detalle, fila (JSON)."""
@@ -180,7 +211,7 @@ def _finish_batch(conn: Connection, report: ImportReport) -> None:
         sa.text(
             "update import_batches set finished_at = :finished_at, rows_read = :rows_read, "
             "inserted = :inserted, updated = :updated, unchanged = :unchanged, "
-            "quarantined = :quarantined where batch_id = :batch_id"
+            "quarantined = :quarantined, warnings = :warnings where batch_id = :batch_id"
         ),
         {
             "finished_at": _now(),
@@ -189,6 +220,7 @@ def _finish_batch(conn: Connection, report: ImportReport) -> None:
             "updated": report.updated,
             "unchanged": report.unchanged,
             "quarantined": report.quarantined,
+            "warnings": report.warned,
             "batch_id": report.batch_id,
         },
     )
@@ -239,29 +271,46 @@ class _BatchWriter:
 
 @dataclass(frozen=True)
 class _CheckedBatch:
-    """One validated batch: the marked rows (`__key`, `__reason`, ...), the typed accepted rows
-    and the quarantine rows (both without `batch_id`)."""
+    """One validated batch: the marked rows (`__key`, `__reason`, ...), the typed accepted rows,
+    the quarantine rows and the warnings of the accepted rows (all without `batch_id`)."""
 
     marked: pl.DataFrame
     accepted: pl.DataFrame
     rejected: pl.DataFrame
+    warnings: pl.DataFrame
 
 
 def _split(marked: pl.DataFrame, ctx: ValidationContext, raw_json: pl.Expr) -> _CheckedBatch:
     good = marked.filter(pl.col("__reason").is_null())
     bad = marked.filter(pl.col("__reason").is_not_null())
-    return _CheckedBatch(marked, accepted_rows(good, ctx), quarantined_rows(bad, raw_json))
+    accepted, warnings = accepted_with_warnings(good, ctx)
+    return _CheckedBatch(marked, accepted, quarantined_rows(bad, raw_json), warnings)
+
+
+CASE_LOOKUP_SCHEMA: dict[str, pl.DataType] = {
+    "case_id": pl.String(),
+    "__case_created_at": pl.Datetime("us"),
+}
 
 
 def _check_batch(
-    raw: pl.DataFrame, ctx: ValidationContext, plan: _Plan, raw_json: pl.Expr
+    raw: pl.DataFrame,
+    ctx: ValidationContext,
+    plan: _Plan,
+    raw_json: pl.Expr,
+    stored_cases: pl.DataFrame | None = None,
 ) -> _CheckedBatch:
     """Map, parse and validate one batch on its own (duplicates within the batch only).
 
     Pure (Polars only, no connection), so batches are checked in parallel worker threads;
     `_with_earlier_keys` then adds the duplicates of earlier batches, in file order.
+    `stored_cases` (transfers only): the batch's cases found in the database (CASE_LOOKUP_SCHEMA).
     """
     frame = raw.with_columns(canonical_exprs(ctx.spec, plan.profile, plan.used))
+    if stored_cases is not None:
+        frame = frame.join(
+            stored_cases, on="case_id", how="left", maintain_order="left"
+        ).with_columns(pl.col("__case_created_at").is_not_null().alias("__case_known"))
     no_earlier = pl.Series("__key", [], dtype=pl.String)
     return _split(mark_reasons(parse_timestamps(frame, ctx), ctx, no_earlier), ctx, raw_json)
 
@@ -279,6 +328,34 @@ def _with_earlier_keys(
         return checked
     unmarked = checked.marked.drop("__key", "__dup", "__reason", "__detail")
     return _split(mark_reasons(unmarked, ctx, seen), ctx, raw_json)
+
+
+CASE_LOOKUP_TABLE = "tmp_import_case_lookup"
+
+
+def _case_ids(raw: pl.DataFrame, plan: _Plan) -> pl.DataFrame:
+    """The distinct case ids a batch of transfers names (canonical text, as validation sees)."""
+    exprs = canonical_exprs(plan.spec, plan.profile, plan.used)
+    case_id = exprs[plan.spec.canonical.index("case_id")]
+    return raw.select(case_id).drop_nulls().unique()
+
+
+def _start_case_lookup(conn: Connection) -> None:
+    conn.execute(sa.text(f"drop table if exists {CASE_LOOKUP_TABLE}"))
+    on_commit = " on commit drop" if conn.dialect.name == "postgresql" else ""
+    conn.execute(sa.text(f"create temp table {CASE_LOOKUP_TABLE} (case_id text){on_commit}"))
+
+
+def _stored_cases(conn: Connection, ids: pl.DataFrame) -> pl.DataFrame:
+    """`case_id` and `__case_created_at` (naive UTC) of the stored cases among `ids`."""
+    conn.execute(sa.text(f"delete from {CASE_LOOKUP_TABLE}"))  # noqa: S608 - fixed identifier
+    copy_into(conn, CASE_LOOKUP_TABLE, ids)
+    query = sa.text(
+        f"select c.case_id, c.created_at from cases as c "  # noqa: S608 - fixed identifiers
+        f"inner join {CASE_LOOKUP_TABLE} as l on l.case_id = c.case_id"
+    ).columns(sa.column("case_id", sa.String()), sa.column("created_at", sa.DateTime()))
+    rows = conn.execute(query).all()
+    return pl.DataFrame([(r[0], r[1]) for r in rows], schema=CASE_LOOKUP_SCHEMA, orient="row")
 
 
 def _known_entities(conn: Connection, spec: KindSpec) -> pl.Series | None:
@@ -321,6 +398,9 @@ def _run(
     target = spec.table if direct is not None else f"tmp_import_{spec.table}"
     if direct is None:
         create_staging(conn, spec)
+    looks_up_cases = spec.kind == "transfers"
+    if looks_up_cases:
+        _start_case_lookup(conn)
     present = set(plan.used) | set(plan.profile.defaults)
     raw_json = raw_row_json(source.header, plan.used)
     seen = pl.Series("__key", [], dtype=pl.String)
@@ -339,7 +419,8 @@ def _run(
         seen = pl.concat([seen, checked.marked.get_column("__key").drop_nulls()])
         accepted = checked.accepted.with_columns(batch_id)
         rejected = checked.rejected.with_columns(batch_id)
-        writer.submit([(target, accepted), ("quarantine", rejected)])
+        warned = checked.warnings.with_columns(batch_id)
+        writer.submit([(target, accepted), ("quarantine", rejected), ("import_warnings", warned)])
         if direct is not None:
             report.inserted += accepted.height
         report.rows_read += checked.marked.height
@@ -348,6 +429,14 @@ def _run(
         room = SAMPLE_ROWS - len(report.rejected_sample)
         if room > 0:
             report.rejected_sample.extend(checked.rejected.head(room).to_dicts())
+        if warned.height:
+            report.warned += warned.height
+            report.warnings.update(
+                checked.warnings.select("code", "field").iter_rows()  # type: ignore[arg-type]
+            )
+            room = SAMPLE_ROWS - len(report.warning_sample)
+            if room > 0:
+                report.warning_sample.extend(checked.warnings.head(room).to_dicts())
         bar.update(checked.marked.height)
 
     writer = _BatchWriter(conn)
@@ -356,7 +445,11 @@ def _run(
     try:
         with bar:
             for raw in source.frames(sorted(set(plan.used.values()))):
-                pending.append(pool.submit(_check_batch, raw, ctx, plan, raw_json))
+                cases = None
+                if looks_up_cases:
+                    writer.wait()  # the connection is free for the lookup
+                    cases = _stored_cases(conn, _case_ids(raw, plan))
+                pending.append(pool.submit(_check_batch, raw, ctx, plan, raw_json, cases))
                 if len(pending) >= VALIDATION_WORKERS:
                     apply(pending.popleft().result())
             while pending:
@@ -365,6 +458,8 @@ def _run(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         writer.close()
+    if looks_up_cases:
+        conn.execute(sa.text(f"drop table if exists {CASE_LOOKUP_TABLE}"))
     if direct is not None:
         rebuild_secondary(conn, spec, direct)
     else:

@@ -52,6 +52,7 @@ STORED_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "reviews": ("entity_id", "item", "reviewed_at"),
     "releases": ("release_id", "entity_id", "title", "received_at", "published_at"),
+    "transfers": ("case_id", "from_entity_id", "to_entity_id", "transferred_at"),
 }
 
 

@@ -4,6 +4,16 @@ Each row gets at most one reason: the first failing check, in the order of `_che
 rows come out with the columns of the target table (naive-UTC timestamps, and the local dates and
 day ordinals computed in the database's time zone). Quarantined rows come out with
 `line_number, reason, detail, raw_row`.
+
+A case is quarantined only when a field the legal clock needs is unusable: `case_id`,
+`entity_id` (unknown), `case_type`, `created_at`, `closed_at` (unreadable or before
+`created_at`) or `status` (unknown or inconsistent with `closed_at`). Its descriptive fields
+(category, channel, province, district, sla_days) never reject it: `descriptive.py` normalises
+them and reports what it changed as warnings.
+
+A transfer is quarantined when it names a case or an entity that is not registered, when its
+two entities are the same, or when it happened before its case was created (the importer joins
+each batch to the stored cases first: `__case_known`, `__case_created_at`).
 """
 
 from __future__ import annotations
@@ -13,7 +23,8 @@ from datetime import datetime
 
 import polars as pl
 
-from cac311.ingest.kinds import CASE_TYPES, PROVINCES, REVIEW_ITEMS, SECTORS, STATUSES, KindSpec
+from cac311.ingest.descriptive import descriptive_values, empty_warnings, stored
+from cac311.ingest.kinds import CASE_TYPES, REVIEW_ITEMS, SECTORS, STATUSES, KindSpec
 from cac311.ingest.localdates import add_local_columns, local_date_expr
 from cac311.ingest.mapping import Profile
 from metrics.daycount import CALENDAR_END, EPOCH
@@ -175,15 +186,21 @@ def parse_timestamps(frame: pl.DataFrame, ctx: ValidationContext) -> pl.DataFram
     )
 
 
+def _key_part(spec: KindSpec, column: str) -> pl.Expr:
+    """A key column as the database will store it (parsed instant, normalised item)."""
+    if column in spec.timestamps:
+        return pl.col(f"{column}__ts").cast(pl.String)
+    if column == "item":
+        return word("item")
+    return pl.col(column)
+
+
 def key_expr(spec: KindSpec) -> pl.Expr:
     """The row's identity (null when incomplete or the row is ragged)."""
     if spec.has_id_column:
         key = pl.col(spec.key[0])
     else:
-        key = pl.concat_str(
-            [pl.col("entity_id"), word("item"), pl.col("reviewed_at__ts").cast(pl.String)],
-            separator="|",
-        )
+        key = pl.concat_str([_key_part(spec, c) for c in spec.key], separator="|")
     return pl.when(~pl.col("__ragged")).then(key)
 
 
@@ -204,8 +221,13 @@ def _common_checks(ctx: ValidationContext) -> list[Check]:
         )
     ]
     # A NUL byte: PostgreSQL text cannot hold it (SQLite could), so the row is refused on both,
-    # before any check whose detail would quote the value.
-    with_nul = [(c, pl.col(c).str.contains("\x00", literal=True)) for c in spec.canonical]
+    # before any check whose detail would quote the value. Descriptive fields are not checked:
+    # `descriptive.py` removes the NUL and warns.
+    with_nul = [
+        (c, pl.col(c).str.contains("\x00", literal=True))
+        for c in spec.canonical
+        if c not in spec.descriptive
+    ]
     checks.append(
         (
             pl.any_horizontal(has for _, has in with_nul),
@@ -232,9 +254,46 @@ def _common_checks(ctx: ValidationContext) -> list[Check]:
     for column in spec.timestamps:
         checks.append((pl.col(f"{column}__range"), "fecha_fuera_de_rango", _quoted(column, column)))
     if ctx.known_entities is not None:
-        unknown = ~pl.col("entity_id").is_in(ctx.known_entities.implode())
-        checks.append((unknown, "entidad_desconocida", _quoted("entity_id", "entity_id")))
+        known = ctx.known_entities.implode()
+        for column in spec.entity_columns:
+            unknown = ~pl.col(column).is_in(known)
+            checks.append((unknown, "entidad_desconocida", _quoted(column, column)))
     return checks
+
+
+def _transfer_checks(ctx: ValidationContext) -> list[Check]:
+    created_local = (
+        pl.col("__case_created_at")
+        .dt.replace_time_zone("UTC")
+        .dt.convert_time_zone(ctx.db_timezone)
+        .dt.strftime("%Y-%m-%d %H:%M")
+    )
+    return [
+        (
+            ~pl.col("__case_known"),
+            "caso_desconocido",
+            _quoted("case_id", "case_id"),
+        ),
+        (
+            pl.col("from_entity_id") == pl.col("to_entity_id"),
+            "traslado_misma_entidad",
+            pl.format(
+                "from_entity_id y to_entity_id «{}»",
+                pl.col("from_entity_id"),
+            ),
+        ),
+        (
+            pl.col("transferred_at__ts") < pl.col("__case_created_at"),
+            "traslado_antes_de_creacion",
+            pl.format(
+                "transferred_at «{}» anterior a la creación del caso «{}» ({}, {})",
+                pl.col("transferred_at"),
+                pl.col("case_id"),
+                created_local,
+                pl.lit(ctx.db_timezone),
+            ),
+        ),
+    ]
 
 
 def _kind_checks(ctx: ValidationContext) -> list[Check]:
@@ -251,11 +310,13 @@ def _kind_checks(ctx: ValidationContext) -> list[Check]:
         ]
     if kind == "reviews":
         return [(~word("item").is_in(list(REVIEW_ITEMS)), "item_invalido", _quoted("item", "item"))]
+    if kind == "transfers":
+        return _transfer_checks(ctx)
     if kind != "cases":
         return []
     status = word("status")
     has_closed = pl.col("closed_at__ts").is_not_null()
-    sla = pl.col("sla_days").cast(pl.Float64, strict=False)
+    # Only the fields the legal clock needs: the descriptive ones never reject a case.
     return [
         (
             ~word("case_type").is_in(list(CASE_TYPES)),
@@ -284,23 +345,6 @@ def _kind_checks(ctx: ValidationContext) -> list[Check]:
                 pl.col("status"),
                 pl.col("closed_at").fill_null(""),
             ),
-        ),
-        (
-            pl.col("province").is_not_null()
-            & ~pl.col("province").str.to_uppercase().is_in(list(PROVINCES)),
-            "provincia_invalida",
-            _quoted("province", "province"),
-        ),
-        (
-            pl.col("channel").is_not_null() & ~word("channel").str.contains(r"^[a-z0-9_]+$"),
-            "canal_invalido",
-            _quoted("channel", "channel"),
-        ),
-        (
-            pl.col("sla_days").is_not_null()
-            & ~(sla.is_not_null() & (sla >= 0) & (sla == sla.floor()) & (sla < 10_000)),
-            "sla_invalido",
-            _quoted("sla_days", "sla_days"),
         ),
     ]
 
@@ -343,8 +387,22 @@ def mark_reasons(frame: pl.DataFrame, ctx: ValidationContext, seen: pl.Series) -
     return marked.with_columns(detail.str.slice(0, DETAIL_MAX).alias("__detail"))
 
 
+def accepted_with_warnings(
+    frame: pl.DataFrame, ctx: ValidationContext
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Typed rows for the target table (without batch_id) and the warnings of their descriptive
+    values (`descriptive.WARNINGS_SCHEMA`, without batch_id)."""
+    if not ctx.spec.descriptive:
+        return accepted_rows(frame, ctx), empty_warnings()
+    normalised, warnings = descriptive_values(frame, ctx.spec)
+    return accepted_rows(normalised, ctx), warnings
+
+
 def accepted_rows(frame: pl.DataFrame, ctx: ValidationContext) -> pl.DataFrame:
-    """Typed rows for the target table (without batch_id)."""
+    """Typed rows for the target table (without batch_id).
+
+    Cases need the stored descriptive values first (`descriptive.descriptive_values`).
+    """
     kind = ctx.spec.kind
     if kind == "entities":
         return frame.select(
@@ -370,6 +428,13 @@ def accepted_rows(frame: pl.DataFrame, ctx: ValidationContext) -> pl.DataFrame:
             pl.col("published_at__ts").alias("published_at"),
             (local.dt.year() * 100 + local.dt.month()).cast(pl.Int32).alias("received_month"),
         )
+    if kind == "transfers":
+        return frame.select(
+            pl.col("case_id"),
+            pl.col("from_entity_id"),
+            pl.col("to_entity_id"),
+            pl.col("transferred_at__ts").alias("transferred_at"),
+        )
     has_closed = pl.col("closed_at__ts").is_not_null()
     status = word("status")
     typed = (
@@ -378,15 +443,15 @@ def accepted_rows(frame: pl.DataFrame, ctx: ValidationContext) -> pl.DataFrame:
             pl.col("case_id"),
             pl.col("entity_id"),
             word("case_type").alias("case_type"),
-            pl.col("category"),
-            word("channel").alias("channel"),
-            pl.col("province").str.to_uppercase().alias("province"),
-            pl.col("district"),
+            pl.col(stored("category")).alias("category"),
+            pl.col(stored("channel")).alias("channel"),
+            pl.col(stored("province")).alias("province"),
+            pl.col(stored("district")).alias("district"),
             pl.when(status.is_null())
             .then(pl.when(has_closed).then(pl.lit("cerrado")).otherwise(pl.lit("abierto")))
             .otherwise(status)
             .alias("status"),
-            pl.col("sla_days").cast(pl.Float64, strict=False).cast(pl.Int32).alias("sla_days"),
+            pl.col(stored("sla_days")).alias("sla_days"),
             pl.col("created_at__ts").alias("created_at"),
             pl.col("closed_at__ts").alias("closed_at"),
         )

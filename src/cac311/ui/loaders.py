@@ -287,3 +287,16 @@ def publication_calendar(source: Source, today: date) -> CalendarView:
     """The 12-month publication calendar on `today` (cleared when a publication is recorded)."""
     first = source.facts.months[0] if source.facts.months else None
     return calendar_view(read_engine(source.url), source.settings, today, first)
+
+
+# --- import warnings (descriptive values stored differently from the file) -------------------
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def import_warnings_by_code(source: Source, batch_id: int | None) -> pl.DataFrame:
+    return imports.warnings_by_code(read_engine(source.url), batch_id=batch_id)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def import_warning_rows(source: Source, batch_id: int) -> pl.DataFrame:
+    return imports.warning_rows(read_engine(source.url), batch_id=batch_id)

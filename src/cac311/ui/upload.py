@@ -28,7 +28,7 @@ from cac311.ingest.mapping import load_profile, shipped_profiles
 
 log = logging.getLogger(__name__)
 
-KINDS: Final[tuple[str, ...]] = ("entities", "cases", "reviews", "releases")
+KINDS: Final[tuple[str, ...]] = ("entities", "cases", "reviews", "releases", "transfers")
 UPLOAD_TYPES: Final[tuple[str, ...]] = ("csv", "txt", "xlsx")
 ENCODINGS: Final[tuple[str, ...]] = ("", "cp1252", "latin-1")
 ENCODING_LABELS: Final[dict[str, str]] = {
@@ -206,7 +206,8 @@ def audit_detail(outcome: UploadOutcome) -> str:
     return (
         f"{text} lote={report.batch_id} leídas={report.rows_read} "
         f"insertados={report.inserted} actualizados={report.updated} "
-        f"sin_cambios={report.unchanged} cuarentena={report.quarantined}"
+        f"sin_cambios={report.unchanged} cuarentena={report.quarantined} "
+        f"avisos={report.warned}"
     )
 
 

@@ -11,7 +11,11 @@ from collections.abc import Mapping, Sequence
 import polars as pl
 
 from cac311.ui.views.labels import labelled
-from metrics.quality import QUARANTINE_REASONS_SCHEMA, quarantine_reasons
+from metrics.quality import (
+    QUARANTINE_REASONS_SCHEMA,
+    WARNING_COUNTS_SCHEMA,
+    quarantine_reasons,
+)
 
 REASON_TABLE_SCHEMA: dict[str, pl.DataType] = {
     "reason": pl.String(),
@@ -101,3 +105,74 @@ def same_minute_ranked(frame: pl.DataFrame) -> pl.DataFrame:
 def entities_with_same_minute(frame: pl.DataFrame) -> pl.DataFrame:
     """The rows of `same_minute_ranked` with at least one same-minute closure."""
     return same_minute_ranked(frame).filter(pl.col("mismo_minuto") > 0)
+
+
+# --- import warnings: descriptive values of accepted cases stored differently (SPEC §6) ---
+
+WARNING_TABLE_SCHEMA: dict[str, pl.DataType] = {
+    "code": pl.String(),
+    "aviso": pl.String(),
+    "campo": pl.String(),
+    "valores": pl.Int64(),
+}
+WARNING_EXPORT_SCHEMA: dict[str, pl.DataType] = {
+    "linea": pl.Int64(),
+    "id": pl.String(),
+    "campo": pl.String(),
+    "codigo": pl.String(),
+    "aviso": pl.String(),
+    "valor_original": pl.String(),
+    "valor_guardado": pl.String(),
+}
+
+
+def warning_counts(counts: Mapping[tuple[str, str], int]) -> pl.DataFrame:
+    """A (code, field) → values mapping (an import report's Counter) as WARNING_COUNTS_SCHEMA.
+
+    Output grain: one row per code and field with values > 0.
+    """
+    return pl.DataFrame(
+        {
+            "code": [code for code, _ in counts],
+            "field": [field for _, field in counts],
+            "valores": [int(n) for n in counts.values()],
+        },
+        schema=WARNING_COUNTS_SCHEMA,
+    ).filter(pl.col("valores") > 0)
+
+
+def warning_table(counts: pl.DataFrame, texts: Mapping[str, str]) -> pl.DataFrame:
+    """Warnings per code and field with the warning's text: code, aviso, campo, valores.
+
+    Input grain: one or more rows per code and field (`code`, `field`, `valores`, e.g. one per
+    batch). Output grain: one row per code and field, the most frequent first, then by code and
+    field.
+    """
+    return (
+        counts.group_by("code", "field")
+        .agg(pl.col("valores").sum().cast(pl.Int64).alias("valores"))
+        .sort(["valores", "code", "field"], descending=[True, False, False])
+        .select(
+            pl.col("code").cast(pl.String).alias("code"),
+            labelled("code", texts).alias("aviso"),
+            pl.col("field").cast(pl.String).alias("campo"),
+            pl.col("valores"),
+        )
+    )
+
+
+def warnings_export(rows: pl.DataFrame, texts: Mapping[str, str]) -> pl.DataFrame:
+    """Warning rows for the screen and the download: WARNING_EXPORT_SCHEMA.
+
+    Input grain: one row per warning (WARNING_ROWS_SCHEMA). Output grain: the same rows, sorted
+    by line, then field; `valor_guardado` is empty when the value was stored as missing.
+    """
+    return rows.sort(["line_number", "field"], maintain_order=True).select(
+        pl.col("line_number").cast(pl.Int64).alias("linea"),
+        pl.col("record_id").cast(pl.String).alias("id"),
+        pl.col("field").cast(pl.String).alias("campo"),
+        pl.col("code").cast(pl.String).alias("codigo"),
+        labelled("code", texts).alias("aviso"),
+        pl.col("original").cast(pl.String).alias("valor_original"),
+        pl.col("stored").cast(pl.String).alias("valor_guardado"),
+    )
