@@ -32,6 +32,7 @@ from cac311.auth.identity import ROLE_LABELS, ROLES, Identity, Role
 from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.errors import UserError
+from cac311.ui.safe import SHORT, md, plain
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def sign_in_gate(writer_url: str) -> Identity:
             return _demo_gate(engine)
         return _local_gate(engine)
     except UserError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         st.stop()
     except SQLAlchemyError:
         log.exception("sign-in gate: database error on the auth connection")
@@ -120,7 +121,7 @@ def sign_out_control(identity: Identity) -> None:
     label = ROLE_LABELS[identity.role]
     if identity.entity_id:
         label += f" · {identity.entity_id}"
-    st.sidebar.caption(f"{identity.email} — {label}")
+    st.sidebar.caption(f"{md(identity.email, limit=SHORT)} — {md(label)}")
     if st.sidebar.button("Cerrar sesión", key="auth_sign_out"):
         writer_url = st.session_state.get(WRITER_URL_KEY)
         if writer_url:
@@ -168,8 +169,8 @@ def _oidc_gate(engine: Engine) -> Identity:
             record(engine, email or None, "sign_in_failed", "oidc: correo sin acceso")
             st.session_state[OIDC_AUDITED_KEY] = f"refused:{email}"
         st.error(
-            f"El correo {email or '(sin correo)'} no tiene acceso al Tablero 311 o su cuenta "
-            "está deshabilitada. Pida acceso al administrador."
+            f"El correo {md(email or '(sin correo)', limit=SHORT)} no tiene acceso al Tablero "
+            "311 o su cuenta está deshabilitada. Pida acceso al administrador."
         )
         if st.button("Cerrar sesión", key="auth_oidc_refused_logout"):
             _forget_session()
@@ -209,7 +210,7 @@ def _demo_gate(engine: Engine) -> Identity:
             entity_id = st.selectbox(
                 "Entidad del enlace",
                 list(entities),
-                format_func=lambda e: f"{e} — {entities.get(e, '')}",
+                format_func=lambda e: plain(f"{e} — {entities.get(e, '')}", limit=SHORT),
                 key=DEMO_ENTITY_KEY,
                 persist_state="session",
             )
@@ -277,7 +278,7 @@ def _sign_in_form(engine: Engine, now: datetime) -> None:
         minutes = max(1, int((until - now).total_seconds() // 60) + 1) if until else 15
         st.error(
             "Cuenta bloqueada por demasiados intentos fallidos. "
-            f"Intente de nuevo en {minutes} minutos."
+            f"Intente de nuevo en {minutes:d} minutos."
         )
     elif result.outcome == "disabled":
         st.error("Su cuenta está deshabilitada. Pida acceso al administrador.")

@@ -41,6 +41,7 @@ from cac311.ui.filters import (
 )
 from cac311.ui.format import DEMO_BADGE, MODE_LABELS, datos_al_text, month_title
 from cac311.ui.loaders import FilterOptions, Source
+from cac311.ui.safe import md
 from metrics.period import DayMode, Month, Period
 
 log = logging.getLogger(__name__)
@@ -235,7 +236,8 @@ def page_setup(page: Page, *, subtitle: str = "") -> PageContext:
     try:
         settings = Settings.from_env()
     except UserError as exc:
-        st.error(f"La configuración del Tablero 311 no es válida:\n\n{exc}")
+        lines_md = "\n\n".join(md(line) for line in str(exc).splitlines() if line.strip())
+        st.error(f"La configuración del Tablero 311 no es válida:\n\n{lines_md}")
         st.stop()
     with stop_on_error("abrir la base de datos"):
         _prepare_database(url, settings)
@@ -264,7 +266,7 @@ def page_setup(page: Page, *, subtitle: str = "") -> PageContext:
         role_text = ROLE_LABELS[identity.role]
         if identity.entity_id:
             role_text += f" · {identity.entity_id}"
-        st.sidebar.caption(f"Viendo como: {role_text}")
+        st.sidebar.caption(f"Viendo como: {md(role_text)}")
 
     if facts.is_demo:
         st.markdown(f":orange-badge[:material/science: {DEMO_BADGE}]")
@@ -272,8 +274,8 @@ def page_setup(page: Page, *, subtitle: str = "") -> PageContext:
     if subtitle:
         st.caption(subtitle)
     if not allowed:
-        roles = " o ".join(ROLE_LABELS[r] for r in page.roles)
-        st.error(f"Esta página es solo para: {roles}. Su rol no tiene acceso a ella.")
+        roles_md = " o ".join(ROLE_LABELS[r] for r in page.roles)
+        st.error(f"Esta página es solo para: {roles_md}. Su rol no tiene acceso a ella.")
         st.stop()
     for text in notices():
         st.warning(text, icon=":material/link_off:")

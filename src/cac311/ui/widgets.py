@@ -42,8 +42,8 @@ def kpi_row(deltas: pl.DataFrame, codes: Sequence[str] | None = None, per_row: i
                     help=f"{definition(code)} {DELTA_HELP}",
                     border=True,
                 )
-                yearly = fmt_delta(code, row["delta_anio"], row["delta_anio_pct"])
-                st.caption(f"Año anterior: {yearly}" if yearly else "Año anterior: sin datos")
+                yearly_md = fmt_delta(code, row["delta_anio"], row["delta_anio_pct"])
+                st.caption(f"Año anterior: {yearly_md}" if yearly_md else "Año anterior: sin datos")
     if deltas.height and bool(deltas["parcial"].any()):
         st.caption(
             f":orange-badge[{PARTIAL_MARK}] El mes aún no termina en la fecha de corte: sus cifras "
