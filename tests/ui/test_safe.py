@@ -12,10 +12,12 @@ from __future__ import annotations
 import html
 import re
 
+import polars as pl
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from polars.testing import assert_frame_equal
 
 from cac311.ui.safe import (
     ELLIPSIS,
@@ -27,6 +29,7 @@ from cac311.ui.safe import (
     md,
     plain,
     plotly_text,
+    table_cells,
 )
 from tests.hostile import CORPUS
 
@@ -176,3 +179,11 @@ def test_file_part_never_leaves_a_separator_or_a_hidden_name(value: str) -> None
     part = file_part(value)
     assert re.fullmatch(r"[\w.\-]{1,40}", part) and not part.startswith(".")
     assert "/" not in part and "\\" not in part
+
+
+def test_table_cells_only_drop_bidi_controls_from_text_columns() -> None:
+    frame = pl.DataFrame(
+        {"entidad": ["\u202eodacifilpmoc\u202c", "**x** <b>", None], "n": [1, 2, 3]}
+    )
+    expected = pl.DataFrame({"entidad": ["odacifilpmoc", "**x** <b>", None], "n": [1, 2, 3]})
+    assert_frame_equal(table_cells(frame), expected)

@@ -15,8 +15,9 @@ parameters echoed back — goes through ONE of these functions at the place it m
   `st.code` (no escaping there: a backslash would show).
 - `file_part(value)` — a value inside a download file name.
 
-Cells of `st.dataframe` are plain text already: give them the value itself (no helper), and the
-exports (CSV, publication, audit log) always get the value exactly as stored.
+Cells of `st.dataframe` are plain text already: `widgets.data_table` only drops their bidi
+controls (`table_cells`); the exports (CSV, publication, audit log) always get the values
+exactly as stored.
 
     from cac311.ui.safe import md
     st.subheader(f"{md(entity_id)} — {md(name, limit=120)}")
@@ -53,6 +54,8 @@ import re
 import unicodedata
 from typing import Final
 
+import polars as pl
+
 ELLIPSIS: Final = "…"
 EMPTY: Final = "—"
 WORD_JOINER: Final = "\u2060"
@@ -63,8 +66,10 @@ PDI: Final = "\u2069"  # POP DIRECTIONAL ISOLATE
 LONG: Final = 160
 SHORT: Final = 60
 
-# Explicit bidirectional formatting characters: embeddings, overrides, isolates and marks.
-_BIDI_CONTROLS: Final = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+# Explicit bidirectional formatting characters: embeddings, overrides, isolates and marks (the
+# pattern is also valid for Polars' regex engine: `table_cells`).
+BIDI_CONTROLS: Final = "[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
+_BIDI_CONTROLS: Final = re.compile(BIDI_CONTROLS)
 # C0/C1 control characters (line breaks and tabs included): one space each run.
 _CONTROLS: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _SPACES: Final = re.compile(r"[ \u00a0]{2,}")
@@ -96,6 +101,13 @@ def plain(value: object, *, limit: int | None = None) -> str:
     if limit is not None and len(text) > limit:
         text = text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
     return f"{FSI}{text}{PDI}" if _has_rtl(text) else text
+
+
+def table_cells(frame: pl.DataFrame) -> pl.DataFrame:
+    """A frame for `st.dataframe`: its text cells without bidi controls (a cell is text already,
+    but an override would still reverse what it shows: "\u202eodacifilpmoc" reads
+    "complicado"). Nothing else changes, nothing is cut; exports keep the stored values."""
+    return frame.with_columns(pl.col(pl.String).str.replace_all(BIDI_CONTROLS, ""))
 
 
 def md(value: object, *, limit: int | None = None) -> str:

@@ -18,6 +18,7 @@ from cac311.ui.format import (
     fmt_metric,
     metric_label,
 )
+from cac311.ui.safe import table_cells
 from metrics.definitions import LOWER_IS_BETTER
 
 DELTA_HELP = "La flecha compara con el mes anterior; debajo, con el mismo mes del año anterior."
@@ -69,9 +70,10 @@ def data_table(
 ) -> None:
     """A read-only table in the dashboard's style: full width, no index, and `EMPTY` ("—") where
     a value is missing (a median with no closed case, a never-reviewed item), as the formatted
-    figures show it, not Streamlit's "None"."""
+    figures show it, not Streamlit's "None". Text cells lose their bidi controls (display only:
+    `cac311.ui.safe.table_cells`)."""
     st.dataframe(
-        data,
+        table_cells(data),
         hide_index=True,
         width="stretch",
         height=height,
