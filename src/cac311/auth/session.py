@@ -121,7 +121,8 @@ def sign_out_control(identity: Identity) -> None:
     label = ROLE_LABELS[identity.role]
     if identity.entity_id:
         label += f" · {identity.entity_id}"
-    st.sidebar.caption(f"{md(identity.email, limit=SHORT)} — {md(label)}")
+    # Plain text, not Markdown: the e-mail reads (and copies, and is found) exactly as stored.
+    st.sidebar.text(plain(f"{identity.email} — {label}", limit=SHORT + 40))
     if st.sidebar.button("Cerrar sesión", key="auth_sign_out"):
         writer_url = st.session_state.get(WRITER_URL_KEY)
         if writer_url:
