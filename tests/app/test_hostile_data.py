@@ -83,6 +83,7 @@ RAW_MARKERS = (
 # ... or a hostile value reached a Plotly string unescaped (our own `<br>` is allowed).
 PLOTLY_MARKERS = ("<b>", "<img", "<a ", "<span", "<script", "<br><span", "$x", "$$", "%{")
 MARKDOWN_FIELDS = ("body", "label", "help")
+PLAIN_ELEMENTS = ("text", "code", "metric")
 PLOTLY_OWN_TEMPLATE_KEYS = ("hovertemplate", "texttemplate")
 
 
@@ -143,10 +144,13 @@ def _fields(at: AppTest) -> Iterator[tuple[str, str, str]]:
 
 
 def markdown_texts(at: AppTest) -> list[str]:
+    """Every string Streamlit renders as Markdown (the bodies of `st.text`/`st.code` and a
+    metric's value are plain text)."""
     return [
         text
         for kind, path, text in _fields(at)
-        if path.split(".")[-1] in MARKDOWN_FIELDS and not (kind == "metric" and path == ".body")
+        if path.split(".")[-1] in MARKDOWN_FIELDS
+        and not (kind in PLAIN_ELEMENTS and path == ".body")
     ]
 
 

@@ -236,6 +236,9 @@ def test_the_enlace_reads_their_own_hostile_entity_as_text(
         f"Su entidad, {plain(ENLACE_ENTITY)} — {plain(ENTITIES[0].name)},"
     )
     assert own.locator("strong").count() == 2  # ours: the entity and the position, no more
+    link = main(page).get_by_test_id("stPageLink").filter(has_text="Abrir la ficha de")
+    shown = visible_text(link.inner_text())
+    assert shown.endswith(f"Abrir la ficha de {plain(ENLACE_ENTITY)}"), shown
     check_page(page, hostile_server, "Ranking enlace")
     page.context.close()
 
