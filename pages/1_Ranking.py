@@ -20,6 +20,7 @@ from cac311.ui.format import (
     month_long,
 )
 from cac311.ui.guard import ENTIDAD, RANKING, page_setup
+from cac311.ui.safe import LONG, SHORT, md, plain
 from cac311.ui.views import ranking as views
 from cac311.ui.views.labels import relabel
 from cac311.ui.widgets import csv_download, data_table, plot
@@ -78,25 +79,26 @@ def columns_config(with_position: bool) -> dict[str, Any]:
 def own_summary(entity_id: str) -> None:
     """The enlace's position on top of the page."""
     summary = views.position_summary(ranking, entity_id)
-    who = f"Su entidad, **{entity_id} — {ctx.options.entity_name(entity_id)}**,"
+    name = ctx.options.entity_name(entity_id)
+    who_md = f"Su entidad, **{md(entity_id)} — {md(name, limit=LONG)}**,"
     if summary.posicion is not None:
-        moved = views.change_sentence(summary.cambio)
         st.info(
-            f"{who} ocupa la posición **{summary.posicion} de "
-            f"{summary.clasificadas}** en {MONTH_TEXT} ({moved}). "
+            f"{who_md} ocupa la posición **{summary.posicion:d} de "
+            f"{summary.clasificadas:d}** en {MONTH_TEXT} "
+            f"({views.change_sentence(summary.cambio)}). "
             f"Índice {fmt_pct(summary.indice_cumplimiento)}, puntaje {fmt_dec(summary.score, 3)}, "
-            f"n = {summary.n}.",
+            f"n = {summary.n:d}.",
             icon=":material/star:",
         )
     elif summary.in_table:
         st.info(
-            f"{who} no clasifica en {MONTH_TEXT}: tiene n = {summary.n} "
+            f"{who_md} no clasifica en {MONTH_TEXT}: tiene n = {summary.n:d} "
             f"casos evaluados, menos de los {MIN_N} necesarios. Aparece en «No clasificadas».",
             icon=":material/star:",
         )
     else:
         st.info(
-            f"{who} no tiene casos evaluados (cerrados o vencidos) en "
+            f"{who_md} no tiene casos evaluados (cerrados o vencidos) en "
             f"{MONTH_TEXT} con los filtros aplicados.",
             icon=":material/star:",
         )
@@ -188,7 +190,7 @@ with tab_sector:
             "Sector",
             sectors,
             index=sectors.index(own_sector) if own_sector else 0,
-            format_func=lambda s: label(SECTOR_LABELS, s),
+            format_func=lambda s: plain(label(SECTOR_LABELS, s)),
             key="ranking_sector",
         )
         st.caption(
@@ -221,12 +223,12 @@ chosen = st.selectbox(
     "Entidad",
     codes,
     index=codes.index(OWN) if OWN in codes else 0,
-    format_func=lambda c: f"{c} · {ctx.options.entity_name(c)}",
+    format_func=lambda c: plain(f"{c} · {ctx.options.entity_name(c)}", limit=SHORT),
     key="ranking_ficha",
 )
 st.page_link(
     ENTIDAD.path,
-    label=f"Abrir la ficha de {chosen}",
+    label=f"Abrir la ficha de {md(chosen)}",
     icon=ENTIDAD.icon,
     query_params={**ctx.chosen.link_params(), "e": chosen},
 )

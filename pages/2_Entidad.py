@@ -30,6 +30,7 @@ from cac311.ui.format import (
 )
 from cac311.ui.guard import ENTIDAD, RANKING, page_setup
 from cac311.ui.report_views import report_download
+from cac311.ui.safe import LONG, SHORT, file_part, md, plain
 from cac311.ui.views import entity as views
 from cac311.ui.views.labels import relabel
 from cac311.ui.views.ranking import change_sentence, position_summary
@@ -119,7 +120,7 @@ def choose_entity() -> str:
         options,
         default,
         label_text="Entidad",
-        format_func=lambda c: f"{c} · {ctx.options.entity_name(c)}",
+        format_func=lambda c: plain(f"{c} · {ctx.options.entity_name(c)}", limit=SHORT),
         help_text="Por defecto: la entidad de su usuario (enlace), la primera del filtro de "
         "entidades, o la entidad con más casos vencidos del mes.",
     )
@@ -197,8 +198,8 @@ def case_lists(entity_id: str, filters: CaseFilters) -> None:
     as_of = ctx.datos_al
     if not ctx.identity.can_see_cases_of(entity_id):
         st.warning(
-            f"Las listas de casos de {entity_id} solo están disponibles para los enlaces de esa "
-            "entidad y para la dirección del CAC-311. Aquí se muestran solo cifras agregadas.",
+            f"Las listas de casos de {md(entity_id)} solo están disponibles para los enlaces de "
+            "esa entidad y para la dirección del CAC-311. Aquí se muestran solo cifras agregadas.",
             icon=":material/lock:",
         )
         return
@@ -208,13 +209,13 @@ def case_lists(entity_id: str, filters: CaseFilters) -> None:
         "Más antiguos primero."
         + (" Solo los del tipo de caso, canal y provincia filtrados." if narrowed else "")
     )
-    for which, title, empty_text, help_text in CASE_LISTS:
+    for which, title_md, empty_text, help_text in CASE_LISTS:
         with stop_on_error("leer los casos por atender"):
             listed = loaders.open_case_list(ctx.source, entity_id, as_of, ctx.mode, which)
         cases = views.filter_case_list(
             listed, filters.case_types, filters.channels, filters.provinces
         )
-        st.markdown(f"##### {title}: {fmt_int(cases.height)}", help=help_text)
+        st.markdown(f"##### {title_md}: {fmt_int(cases.height)}", help=help_text)
         if cases.is_empty():
             st.success(empty_text, icon=":material/check_circle:")
             continue
@@ -235,7 +236,7 @@ def case_lists(entity_id: str, filters: CaseFilters) -> None:
         if csv_download(
             f"Descargar {which.replace('_', ' ')} (CSV)",
             csv_bytes(cases),
-            f"{which}_{entity_id}_{as_of:%Y%m%d}_{ctx.mode}.csv",
+            f"{which}_{file_part(entity_id)}_{as_of:%Y%m%d}_{ctx.mode}.csv",
             key=f"csv_{which}",
         ):
             audit(
@@ -252,8 +253,8 @@ entity = choose_entity()
 entity_filters = replace(ctx.chosen.cases.with_entity(entity), sectors=())
 sector = ctx.options.entity_sector(entity)
 
-st.subheader(f"{entity} — {ctx.options.entity_name(entity)}")
-st.caption(f"Sector: {label(SECTOR_LABELS, sector or None)}")
+st.subheader(f"{md(entity)} — {md(ctx.options.entity_name(entity), limit=LONG)}")
+st.caption(f"Sector: {md(label(SECTOR_LABELS, sector or None))}")
 with stop_on_error(f"calcular las cifras de {entity}"):
     whole_trend, deltas = loaders.trend_and_deltas(ctx.source, ctx.period, entity_filters)
 trend = views.trim_before(whole_trend, ctx.facts.months[0] if ctx.facts.months else None)
@@ -262,12 +263,12 @@ ranking_line(entity)
 ctx.stamp()
 if not span.any_activity:
     st.info(
-        f"{entity} no registra casos en los 13 meses que terminan en {MONTH_TEXT} con los "
+        f"{md(entity)} no registra casos en los 13 meses que terminan en {MONTH_TEXT} con los "
         "filtros aplicados."
     )
 elif not span.month_activity:
     st.info(
-        f"{entity} no tiene casos recibidos, cerrados ni abiertos en {MONTH_TEXT} con los "
+        f"{md(entity)} no tiene casos recibidos, cerrados ni abiertos en {MONTH_TEXT} con los "
         "filtros aplicados. Las tendencias muestran los meses anteriores."
     )
 kpi_row(deltas)

@@ -110,12 +110,12 @@ st.subheader("Tendencia por mes")
 ctx.stamp()
 if months < int(window):
     st.caption(
-        f"Hay datos desde {month_long(ctx.facts.months[0])}: se muestran {months} meses "
-        f"en lugar de {window}."
+        f"Hay datos desde {month_long(ctx.facts.months[0])}: se muestran {months:d} meses "
+        f"en lugar de {int(window)}."
     )
 if shown.truncated:
     st.info(
-        f"Hay {shown.total_groups} grupos; se muestran los {len(shown.groups)} con más casos "
+        f"Hay {shown.total_groups:d} grupos; se muestran los {len(shown.groups)} con más casos "
         "recibidos en el periodo. Use los filtros de la barra lateral para ver otros.",
         icon=":material/filter_list:",
     )
@@ -148,8 +148,8 @@ if kpi == COHORT_KPI and split_by is not None:
 
 st.subheader("Cohortes")
 ctx.stamp()
-scope = "" if cases.is_empty() else " con los filtros de la barra lateral"
-st.caption(f"{definition(COHORT_KPI)} Sobre todos los casos{scope}.")
+scope_md = "" if cases.is_empty() else " con los filtros de la barra lateral"
+st.caption(f"{definition(COHORT_KPI)} Sobre todos los casos{scope_md}.")
 plot(trend_charts.cohort_chart(total), key="tendencias_cohortes")
 immature_note(total)
 

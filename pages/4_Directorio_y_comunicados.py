@@ -23,6 +23,7 @@ from cac311.ui.format import (
     month_long,
 )
 from cac311.ui.guard import DIRECTORIO, page_setup
+from cac311.ui.safe import md
 from cac311.ui.views.directory import (
     entity_state,
     entity_table,
@@ -44,7 +45,7 @@ ctx = page_setup(
 )
 cases = ctx.chosen.cases
 al_dia, por_vencer = ctx.settings.freshness_al_dia_days, ctx.settings.freshness_por_vencer_days
-cutoff = fmt_date(ctx.datos_al)
+cutoff_md = fmt_date(ctx.datos_al)
 if cases.case_types or cases.channels or cases.provinces:
     st.caption(
         "En esta página solo aplican los filtros de sector y entidad: el directorio y los "
@@ -55,10 +56,10 @@ if cases.case_types or cases.channels or cases.provinces:
 st.subheader("Actualización del directorio, SLA y base de conocimiento")
 ctx.stamp()
 st.caption(
-    f"Estado a la fecha de corte ({cutoff}), sea cual sea el mes elegido. Por ítem: al día si la "
-    f"última revisión tiene {al_dia} días o menos, por vencer de {al_dia + 1} a {por_vencer}, "
-    f"vencido con más de {por_vencer}, sin registro si nunca se revisó. El estado de la entidad "
-    "es el de su peor ítem."
+    f"Estado a la fecha de corte ({cutoff_md}), sea cual sea el mes elegido. Por ítem: al día "
+    f"si la última revisión tiene {al_dia:d} días o menos, por vencer de {al_dia + 1:d} a "
+    f"{por_vencer:d}, vencido con más de {por_vencer:d}, sin registro si nunca se revisó. El "
+    "estado de la entidad es el de su peor ítem."
 )
 with stop_on_error("calcular la actualización del directorio"):
     all_entities = loaders.entity_freshness(ctx.source, ctx.datos_al)
@@ -87,7 +88,7 @@ own_id = ctx.identity.entity_id
 own_state = entity_state(all_entities, own_id) if own_id else None
 if own_state is not None:
     st.info(
-        f"Su entidad ({own_id}): estado general «{label(FRESHNESS_LABELS, own_state)}».",
+        f"Su entidad ({md(own_id)}): estado general «{md(label(FRESHNESS_LABELS, own_state))}».",
         icon=":material/account_balance:",
     )
 
@@ -151,10 +152,10 @@ with stop_on_error("calcular las entidades con directorio vencido"):
     per_entity = loaders.breakdown(ctx.source, ctx.period, "entity_id", NO_FILTERS)
 stale = filter_entities(stale_all, cases.entity_ids, cases.sectors, entity_sectors=all_entities)
 threshold = stale_threshold(all_entities, per_entity)
-threshold_text = fmt_int(threshold) if threshold.is_integer() else fmt_dec(threshold)
+threshold_md = fmt_int(threshold) if threshold.is_integer() else fmt_dec(threshold)
 st.caption(
-    f"Entidades activas con el directorio vencido o sin registro el {cutoff} **y** con al menos "
-    f"{threshold_text} casos vencidos al cierre de {month_long(ctx.month)}. El umbral es el "
+    f"Entidades activas con el directorio vencido o sin registro el {cutoff_md} **y** con al menos "
+    f"{threshold_md} casos vencidos al cierre de {month_long(ctx.month)}. El umbral es el "
     f"percentil 75 de los casos vencidos a fin de mes entre las {fmt_int(all_entities.height)} "
     "entidades activas (mínimo 1), sin los filtros de la barra lateral: un directorio "
     "desactualizado en una entidad con mucho rezago es donde más se pierde la ciudadanía."
@@ -180,7 +181,7 @@ ctx.stamp()
 with stop_on_error("calcular la anticipación de los comunicados"):
     summary = loaders.press_releases(ctx.source, ctx.month, cases)
 national = release_total(summary)
-scope = "nacional" if not (cases.entity_ids or cases.sectors) else "con los filtros"
+scope_md = "nacional" if not (cases.entity_ids or cases.sectors) else "con los filtros"
 for column, code in zip(
     st.columns(3),
     ("comunicados", "pct_con_anticipacion", "mediana_anticipacion_horas"),
@@ -188,7 +189,7 @@ for column, code in zip(
 ):
     value = national[code]
     column.metric(
-        f"{metric_label(code)} ({scope})",
+        f"{metric_label(code)} ({scope_md})",
         fmt_metric(code, value)
         + (" h" if code == "mediana_anticipacion_horas" and value is not None else ""),
         help=definition(code),
@@ -204,13 +205,13 @@ elif late.is_empty():
         icon=":material/check_circle:",
     )
 else:
-    listed = ", ".join(
-        f"{r['entidad_id']} ({r['sin_anticipacion']} de {r['comunicados']})"
+    listed_md = ", ".join(
+        f"{md(r['entidad_id'])} ({r['sin_anticipacion']} de {r['comunicados']})"
         for r in late.iter_rows(named=True)
     )
     st.warning(
         f"{late.height} entidades tuvieron comunicados sin anticipación (llegaron a los medios "
-        f"antes o al mismo tiempo que al 311, o sin fecha de publicación): {listed}.",
+        f"antes o al mismo tiempo que al 311, o sin fecha de publicación): {listed_md}.",
         icon=":material/campaign:",
     )
 plot(directory_charts.release_anticipation(rows), key="comunicados_grafico")

@@ -17,6 +17,7 @@ from cac311.ui.errors import stop_on_error
 from cac311.ui.format import MODE_LABELS, datos_al_text, fmt_date, fmt_int, month_long
 from cac311.ui.guard import PUBLICACION, page_setup
 from cac311.ui.report_views import publication_calendar_section, record_page_publication
+from cac311.ui.safe import md
 from cac311.ui.upload import file_sha256
 from cac311.ui.widgets import data_table
 from metrics.definitions import DEFINITIONS_VERSION
@@ -115,7 +116,7 @@ def _audit_download(file_name: str) -> None:
 
 for index, (name, data) in enumerate(bundle.files.items()):
     info, digest, action = st.columns([3, 5, 2], vertical_alignment="center")
-    info.markdown(f"**{name}**  \n{DESCRIPTIONS.get(name, '')} {fmt_int(len(data))} bytes.")
+    info.markdown(f"**{md(name)}**  \n{DESCRIPTIONS.get(name, '')} {fmt_int(len(data))} bytes.")
     digest.code(f"SHA-256 {file_sha256(data)}", language=None, wrap_lines=True)
     with action:
         st.download_button(
@@ -131,7 +132,9 @@ for index, (name, data) in enumerate(bundle.files.items()):
 
 archive = bundle.zip_bytes()
 info, digest, action = st.columns([3, 5, 2], vertical_alignment="center")
-info.markdown(f"**{bundle.zip_name}**  \nLos tres archivos juntos. {fmt_int(len(archive))} bytes.")
+info.markdown(
+    f"**{md(bundle.zip_name)}**  \nLos tres archivos juntos. {fmt_int(len(archive))} bytes."
+)
 digest.code(f"SHA-256 {file_sha256(archive)}", language=None, wrap_lines=True)
 with action:
     st.download_button(
@@ -147,7 +150,7 @@ with action:
     )
 st.caption(
     "Los mismos bytes que escribe `cac311 export publication --month "
-    f"{bundle.periodo} --dias {bundle.dias}"
+    f"{bundle.periodo} --dias {bundle.dias}"  # safe: validated codes, inside a code span
     + (" --allow-partial" if bundle.parcial else "")
     + "` (salvo la hora «generado» de datapackage.json). Cada descarga queda registrada en la "
     "bitácora de auditoría."

@@ -22,6 +22,7 @@ from cac311.ui.errors import stop_on_error
 from cac311.ui.format import csv_bytes, definition, fmt_date, fmt_int, month_long
 from cac311.ui.guard import CALIDAD, page_setup
 from cac311.ui.import_warnings import batch_warnings
+from cac311.ui.safe import SHORT, plain
 from cac311.ui.views.labels import relabel
 from cac311.ui.views.quality import (
     entities_with_same_minute,
@@ -125,10 +126,11 @@ else:
 # --- quarantine ------------------------------------------------------------------------------
 st.subheader("Filas en cuarentena por motivo")
 batch_names = {
-    int(
-        row["batch_id"]
-    ): f"Lote {row['batch_id']} · {BATCH_KIND_LABELS.get(row['kind'], row['kind'])}"
-    f" · {row['source_name']}"
+    int(row["batch_id"]): plain(
+        f"Lote {row['batch_id']} · {BATCH_KIND_LABELS.get(row['kind'], row['kind'])}"
+        f" · {row['source_name']}",
+        limit=SHORT + 40,
+    )
     for row in batches.iter_rows(named=True)
 }
 chosen = st.selectbox(
@@ -169,7 +171,7 @@ else:
             )
 
         st.download_button(
-            f"Descargar las {fmt_int(rows.height)} filas en cuarentena del lote {chosen} (CSV)",
+            f"Descargar las {fmt_int(rows.height)} filas en cuarentena del lote {chosen:d} (CSV)",
             data=csv_bytes(rows),
             file_name=f"cuarentena_lote_{chosen}.csv",
             mime="text/csv",

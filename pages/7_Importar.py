@@ -17,6 +17,7 @@ from cac311.ui.columns import quarantine_row_columns, reasons_table
 from cac311.ui.format import datos_al_text, fmt_int
 from cac311.ui.guard import IMPORTAR, page_setup
 from cac311.ui.import_warnings import report_warnings
+from cac311.ui.safe import LONG, md, plain
 from cac311.ui.views.quality import reason_counts, reason_table
 from cac311.ui.widgets import data_table
 
@@ -60,8 +61,9 @@ def _result(outcome: uploads.UploadOutcome) -> None:
     report = outcome.report
     assert report is not None
     st.success(
-        f"Importación terminada: lote {report.batch_id} · {uploads.kind_label(report.kind)} · "
-        f"{outcome.file_name} ({fmt_int(report.rows_read)} filas leídas).",
+        f"Importación terminada: lote {report.batch_id:d} · "
+        f"{md(uploads.kind_label(report.kind))} · {md(outcome.file_name, limit=LONG)} "
+        f"({fmt_int(report.rows_read)} filas leídas).",
         icon=":material/task_alt:",
     )
     _counts(report, preview=False)
@@ -103,9 +105,9 @@ profile = middle.selectbox(
 timezone = right.text_input(
     "Zona horaria",
     key="importar_zona",
-    placeholder=f"la del perfil, o {ctx.settings.timezone}",
+    placeholder=f"la del perfil, o {plain(ctx.settings.timezone)}",
     help="Zona de las fechas escritas sin desfase (p. ej. 2026-10-05 08:30). Vacío: la del "
-    f"perfil de mapeo, o {ctx.settings.timezone}. Las fechas con desfase (Z, -05:00) son "
+    f"perfil de mapeo, o {md(ctx.settings.timezone)}. Las fechas con desfase (Z, -05:00) son "
     "instantes exactos.",
 )
 encoding = last.selectbox(
@@ -136,7 +138,7 @@ uploaded = st.file_uploader(
     type=list(uploads.UPLOAD_TYPES),
     key="importar_archivo",
     help="CSV en UTF-8 (con o sin BOM, separado por , o ;) o Excel .xlsx, de hasta "
-    f"{st.get_option('server.maxUploadSize')} MB. Un archivo mayor se importa en el servidor con "
+    f"{st.get_option('server.maxUploadSize'):d} MB. Un archivo mayor se importa en el servidor con "
     "`cac311 import`, que lo lee por partes.",
 )
 if uploaded is None:
@@ -162,7 +164,7 @@ if not (
         preview = uploads.preview(ctx.url, ctx.settings, options, data, uploaded.name)
     st.session_state[PREVIEW_KEY] = preview
 if preview.report is None:
-    st.error(preview.error or uploads.UNEXPECTED_ERROR)
+    st.error(md(preview.error or uploads.UNEXPECTED_ERROR))
     st.stop()
 
 slot = st.empty()
@@ -170,7 +172,7 @@ with slot.container():
     checked = preview.report
     st.subheader("Vista previa de la validación")
     st.caption(
-        f"{preview.file_name} · SHA-256 {preview.sha256[:16]}… · "
+        f"{md(preview.file_name, limit=LONG)} · SHA-256 {md(preview.sha256[:16])}… · "
         f"{fmt_int(checked.rows_read)} filas leídas. Nada se ha guardado todavía."
     )
     _counts(checked, preview=True)
@@ -209,7 +211,7 @@ if confirmed:
         )
     audit(ctx.url, ctx.identity.email, "import", uploads.audit_detail(outcome))
     if outcome.report is None:
-        st.error(outcome.error or uploads.UNEXPECTED_ERROR)
+        st.error(md(outcome.error or uploads.UNEXPECTED_ERROR))
         st.stop()
     loaders.clear_all()
     del st.session_state[PREVIEW_KEY]

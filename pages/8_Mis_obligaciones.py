@@ -13,6 +13,7 @@ from cac311.ui import obligation_loaders
 from cac311.ui import obligations_ui as ui
 from cac311.ui.format import ITEM_LABELS, fmt_date
 from cac311.ui.guard import OBLIGACIONES, page_setup
+from cac311.ui.safe import LONG, md
 from metrics import obligations as ob
 
 ctx = page_setup(
@@ -25,7 +26,7 @@ ENTITY = identity.entity_id or ""
 clock = obligation_loaders.clock(ctx.source)
 as_of = ctx.facts.datos_al or clock.today
 now_local = datetime.now(ZoneInfo(clock.timezone)).replace(tzinfo=None)
-st.markdown(f"**Entidad:** {ENTITY} — {ctx.options.entity_name(ENTITY)}")
+st.markdown(f"**Entidad:** {md(ENTITY)} — {md(ctx.options.entity_name(ENTITY), limit=LONG)}")
 ui.show_flash()
 
 view = obligation_loaders.submissions(ctx.source, (ENTITY,), clock.today, clock.timezone)
@@ -155,7 +156,7 @@ else:
         key=f"ob_devuelto_{ui.form_generation('reenvio')}",
     )
     returned = ob.submission_row(returns, chosen) or {}
-    st.warning(f"Motivo del Asesor de Calidad: {returned.get('return_reason')}")
+    st.warning(f"Motivo del Asesor de Calidad: {md(str(returned.get('return_reason') or ''))}")
     ui.resubmit_form(ctx.url, identity, ctx.settings, returned)
 
 # --- history ----------------------------------------------------------------------------------

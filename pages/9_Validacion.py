@@ -10,6 +10,7 @@ from cac311.ui import obligation_loaders
 from cac311.ui import obligations_ui as ui
 from cac311.ui.format import ITEM_LABELS, definition, fmt_dec, fmt_int
 from cac311.ui.guard import VALIDACION, page_setup
+from cac311.ui.safe import LONG, SHORT, md
 from metrics import obligations as ob
 
 ctx = page_setup(
@@ -20,9 +21,10 @@ ctx = page_setup(
 identity = ctx.identity
 ENTITIES = identity.own_entities
 clock = obligation_loaders.clock(ctx.source)
-st.markdown(
-    "**Entidades asignadas:** " + ", ".join(f"{e} — {ctx.options.entity_name(e)}" for e in ENTITIES)
+assigned_md = ", ".join(
+    f"{md(e)} — {md(ctx.options.entity_name(e), limit=SHORT)}" for e in ENTITIES
 )
+st.markdown(f"**Entidades asignadas:** {assigned_md}")
 ui.show_flash()
 
 view = obligation_loaders.submissions(ctx.source, ENTITIES, clock.today, clock.timezone)
@@ -61,11 +63,15 @@ else:
         if kind == "review":
             st.markdown(
                 f"**Revisión de «{ITEM_LABELS.get(str(row['item']), str(row['item']))}»** de "
-                f"{row['entidad_id']} — " + ("sin cambios" if row["sin_cambios"] else "con cambios")
+                f"{md(str(row['entidad_id']))} — "
+                + ("sin cambios" if row["sin_cambios"] else "con cambios")
             )
         else:
             lead = row["anticipacion_horas"]
-            st.markdown(f"**Comunicado de {row['entidad_id']}: «{row['titulo']}»**")
+            st.markdown(
+                f"**Comunicado de {md(str(row['entidad_id']))}: "
+                f"«{md(str(row['titulo']), limit=LONG)}»**"
+            )
             st.markdown(
                 f"Previsto en medios el {row['medios']:%d/%m/%Y %H:%M}; anticipación "
                 f"{fmt_dec(lead if isinstance(lead, float) else None)} h "
@@ -74,8 +80,12 @@ else:
         if row.get("texto"):
             st.text(str(row["texto"]))
         st.caption(
-            f"Enviado por {row['submitted_by']} el {row['recibido']:%d/%m/%Y %H:%M}"
-            + (f"; corrige el envío N.º {row['replaces_id']}" if row.get("replaces_id") else "")
+            f"Enviado por {md(str(row['submitted_by']))} el {row['recibido']:%d/%m/%Y %H:%M}"
+            + (
+                f"; corrige el envío N.º {fmt_int(int(str(row['replaces_id'])))}"
+                if row.get("replaces_id")
+                else ""
+            )
         )
         if row.get("attachment_id") is not None:
             ui.attachment_download(

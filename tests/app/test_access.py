@@ -180,7 +180,7 @@ def test_forged_role_in_session_state_does_not_grant_access(open_signed_in: Page
     assert not at.exception, texts(at.exception)
     assert "Su rol no tiene acceso" in texts(at.error)[0]
     assert data_shown(at) == {}
-    assert f"{ENLACE} — Enlace ejecutivo · {ENLACE_ENTITY}" in texts(at.sidebar.caption)
+    assert f"{ENLACE} — Enlace ejecutivo · {ENLACE_ENTITY}" in texts(at.sidebar.text)
 
 
 def test_forged_entity_in_session_state_does_not_open_its_case_lists(

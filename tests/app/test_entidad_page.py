@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.ui.filters import widget_key
+from cac311.ui.safe import md
 from tests import analytics_calls as calls
 from tests.app.conftest import DEMO_TODAY, ENLACE_ENTITY, PageRunner
 
@@ -172,7 +173,7 @@ def test_unknown_entity_in_url_is_ignored_with_a_notice(open_page: PageRunner) -
     at = open_page(PAGE, role="admin", params={"e": "NO-EXISTE"})
     assert not at.exception
     assert at.selectbox(key=widget_key("e")).value == OTHER
-    assert any("NO-EXISTE" in w.value for w in at.warning)
+    assert any(md("NO-EXISTE") in w.value for w in at.warning)  # echoed as text
 
 
 def test_datos_al_is_the_lists_date(open_page: PageRunner) -> None:

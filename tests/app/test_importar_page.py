@@ -17,6 +17,7 @@ from cac311.auth.audit import audit_entries
 from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.ui import upload
+from cac311.ui.safe import md
 from tests.app.conftest import PageRunner, copy_sqlite, data_shown, elements_of, texts
 
 PAGE = "pages/7_Importar.py"
@@ -156,7 +157,7 @@ def test_a_bad_file_gives_one_error_line_and_changes_nothing(
     assert not at.exception, texts(at.exception)
     [error] = texts(at.error)
     assert "\n" not in error.strip()
-    assert message in error
+    assert md(message) in error  # the error quotes the file as text (escaped Markdown)
     assert "--encoding" not in error  # the page names its own selector, not the CLI option
     assert not [b for b in at.button if b.key == "importar_confirmar"]
     assert _counts(copy_url) == before

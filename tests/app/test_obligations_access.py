@@ -22,6 +22,7 @@ from cac311.db.engine import make_engine
 from cac311.obligations import store
 from cac311.obligations.attachments import check_attachment
 from cac311.ui import guard
+from cac311.ui.safe import SHORT, md
 from tests.app.conftest import (
     LOCAL_USERS,
     PageRunner,
@@ -38,6 +39,9 @@ ENLACE_MEF = "enlace.obligaciones@mef.gob.pa"
 ASESOR = "asesor.obligaciones@aig.gob.pa"  # MINSA only
 MEF_FILE = "secreto_mef.pdf"
 MINSA_FILE = "tabla_minsa.csv"
+# File names are data: a download label shows them through `md` (escaped Markdown).
+MEF_FILE_SHOWN = md(MEF_FILE, limit=SHORT)
+MINSA_FILE_SHOWN = md(MINSA_FILE, limit=SHORT)
 MEF_TITLE = "Comunicado reservado del MEF"
 OWN_PAGES = [guard.OBLIGACIONES.path, guard.VALIDACION.path]
 
@@ -77,7 +81,7 @@ def downloads(at: AppTest) -> list[str]:
 def assert_no_mef(at: AppTest) -> None:
     text = page_text(at)
     assert MEF_FILE not in text and MEF_TITLE not in text
-    assert not any(MEF_FILE in label for label in downloads(at))
+    assert not any(MEF_FILE_SHOWN in label for label in downloads(at))
 
 
 @pytest.mark.parametrize(
@@ -93,7 +97,7 @@ def test_enlace_sees_only_their_entity_submissions_and_files(
     assert not at.exception and not at.error, texts(at.exception) + texts(at.error)
     assert "**Entidad:** MINSA — " in " ".join(texts(at.markdown))
     assert_no_mef(at)
-    assert any(MINSA_FILE in label for label in downloads(at))
+    assert any(MINSA_FILE_SHOWN in label for label in downloads(at))
     history = [d.value for d in at.dataframe if "detalle" in d.value.columns]
     assert history and all(set(frame["tipo"]) <= {"Revisión", "Comunicado"} for frame in history)
 

@@ -13,6 +13,7 @@ from cac311.auth.audit import audit_entries
 from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.export.publication import build_bundle
+from cac311.ui.safe import md
 from metrics.period import Month
 from tests import analytics_calls as calls
 from tests.app.conftest import PageRunner, copy_sqlite, data_shown, texts
@@ -92,8 +93,8 @@ def test_a_partial_month_is_refused_unless_ticked(open_page: PageRunner) -> None
     assert len(at.dataframe) == 1
     assert _shown(at)["periodo"].iloc[0] == "2026-11"
     names = " ".join(texts(at.markdown))
-    assert "estadisticas_311_2026-11_parcial.csv" in names
-    assert "estadisticas_311_2026-11_parcial.zip" in names
+    assert md("estadisticas_311_2026-11_parcial.csv") in names
+    assert md("estadisticas_311_2026-11_parcial.zip") in names
 
 
 def test_enlace_is_refused(open_page: PageRunner) -> None:

@@ -18,6 +18,7 @@ from cac311.db.engine import make_engine
 from cac311.filters import CaseFilters
 from cac311.ui import guard
 from cac311.ui.format import fmt_metric, metric_label
+from cac311.ui.safe import md
 from tests import analytics_calls as calls
 from tests.app.conftest import PageRunner, texts
 
@@ -171,7 +172,7 @@ def test_invalid_url_values_give_a_notice_and_the_default_view(
     assert not at.exception, texts(at.exception)
     assert not at.error
     [notice] = texts(at.warning)
-    assert value in notice
+    assert md(value) in notice  # the link's value is echoed as text (escaped Markdown)
     assert shown_figures(at) == expected_figures(demo_engine, {})
     assert at.query_params == {}  # the bad value is dropped from the URL
     assert at.sidebar.selectbox(key="filtro_mes").value == DEFAULT_MONTH

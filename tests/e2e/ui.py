@@ -66,7 +66,7 @@ def choose(page: Page, label: str, option: str | re.Pattern[str], search: str = 
     """Pick `option` in the selectbox `label`; `search` is typed first (long lists are
     virtualised, so an option far down is not in the DOM until the list is filtered)."""
     box = selectbox(page, label)
-    expect(box).to_have_count(1)
+    expect(box).to_have_count(1, timeout=60_000)  # a loaded machine takes more than 5 s
     field = box.locator("input").first
     field.click()
     if search:
@@ -145,7 +145,7 @@ def wait_for_kpis(page: Page, wanted: dict[str, str], timeout_s: float = 60) -> 
 
 def download(page: Page, button: Locator) -> tuple[str, bytes]:
     """Click the download `button` (an `stDownloadButton`); the file's name and bytes."""
-    expect(button).to_have_count(1)
+    expect(button).to_have_count(1, timeout=60_000)  # a loaded machine takes more than 5 s
     with page.expect_download(timeout=60_000) as info:
         button.locator("button").click()
     return info.value.suggested_filename, Path(info.value.path()).read_bytes()

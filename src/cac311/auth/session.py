@@ -37,6 +37,7 @@ from cac311.config import Settings
 from cac311.db import faults
 from cac311.db.engine import make_engine
 from cac311.errors import UserError
+from cac311.ui.safe import SHORT, md, plain
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ def sign_in_gate(writer_url: str) -> Identity:
             return _demo_gate(engine)
         return _local_gate(engine)
     except UserError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         st.stop()
     except SQLAlchemyError as exc:
         log.exception("sign-in gate: database error on the auth connection")
@@ -141,7 +142,8 @@ def sign_out_control(identity: Identity) -> None:
     """Sidebar line with who is signed in and a "Cerrar sesión" button (not in demo mode)."""
     if identity.via == "demo":
         return
-    st.sidebar.caption(f"{identity.email} — {identity.scope_label}")
+    # Plain text, not Markdown: the e-mail reads (and copies, and is found) exactly as stored.
+    st.sidebar.text(plain(f"{identity.email} — {identity.scope_label}", limit=SHORT + 40))
     if st.sidebar.button("Cerrar sesión", key="auth_sign_out"):
         writer_url = st.session_state.get(WRITER_URL_KEY)
         if writer_url:
@@ -224,8 +226,8 @@ def _oidc_gate(engine: Engine) -> Identity:
             record(engine, email or None, "sign_in_failed", "oidc: correo sin acceso")
             st.session_state[OIDC_AUDITED_KEY] = f"refused:{email}"
         st.error(
-            f"El correo {email or '(sin correo)'} no tiene acceso al Tablero 311 o su cuenta "
-            "está deshabilitada. Pida acceso al administrador."
+            f"El correo {md(email or '(sin correo)', limit=SHORT)} no tiene acceso al Tablero "
+            "311 o su cuenta está deshabilitada. Pida acceso al administrador."
         )
         if st.button("Cerrar sesión", key="auth_oidc_refused_logout"):
             _forget_session()
@@ -265,7 +267,7 @@ def _demo_gate(engine: Engine) -> Identity:
             entity_id = st.selectbox(
                 "Entidad del enlace",
                 list(entities),
-                format_func=lambda e: f"{e} — {entities.get(e, '')}",
+                format_func=lambda e: plain(f"{e} — {entities.get(e, '')}", limit=SHORT),
                 key=DEMO_ENTITY_KEY,
                 persist_state="session",
             )
@@ -362,7 +364,7 @@ def _sign_in_form(engine: Engine, now: datetime, policy: sessions.SessionPolicy)
         minutes = max(1, int((until - now).total_seconds() // 60) + 1) if until else 15
         st.error(
             "Cuenta bloqueada por demasiados intentos fallidos. "
-            f"Intente de nuevo en {minutes} minutos."
+            f"Intente de nuevo en {minutes:d} minutos."
         )
     elif result.outcome == "disabled":
         st.error("Su cuenta está deshabilitada. Pida acceso al administrador.")

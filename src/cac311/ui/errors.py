@@ -4,7 +4,7 @@
         ranking = loaders.ranking(...)
 
 - a `UserError` (input the product cannot accept: a month outside the calendar, ...) shows its
-  own sentence;
+  own sentence, as text (it may quote imported values: `cac311.ui.safe.md`);
 - a database error (server down, timeout, lost connection) is logged with its traceback on the
   server and the user reads "No se pudo <action>: la base de datos no respondió …".
 
@@ -22,6 +22,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from cac311.errors import UserError
+from cac311.ui.safe import md
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +38,9 @@ def stop_on_error(action: str) -> Iterator[None]:
     try:
         yield
     except UserError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(md(str(exc)), icon=":material/error:")
         st.stop()
     except SQLAlchemyError:
         log.exception("page: could not %s", action)
-        st.error(f"No se pudo {action}: {DATABASE_DOWN}", icon=":material/cloud_off:")
+        st.error(f"No se pudo {md(action)}: {DATABASE_DOWN}", icon=":material/cloud_off:")
         st.stop()

@@ -34,6 +34,7 @@ from cac311.ui.format import (
     month_long,
 )
 from cac311.ui.loaders import FilterOptions
+from cac311.ui.safe import SHORT, md, plain
 from metrics.period import MODE_ALIASES, DayMode, Month, Period
 
 PARAM_MONTH: Final = "mes"
@@ -104,7 +105,8 @@ def _entering() -> bool:
 
 
 def notices() -> list[str]:
-    """The notices about ignored URL values gathered during this run."""
+    """The notices about ignored URL values gathered during this run (Markdown: the URL's
+    values in them are escaped, a shared link is attacker-controlled text)."""
     return list(st.session_state.get(_NOTICES_KEY, []))
 
 
@@ -142,7 +144,10 @@ def url_choice(
         raw = st.query_params.get(param)
         value = (aliases or {}).get(raw, raw) if raw is not None else None
         if value is not None and value not in options:
-            _notice(f"Se ignoró «{raw}» en el enlace ({label_text}): no es un valor disponible.")
+            _notice(
+                f"Se ignoró «{md(raw, limit=SHORT)}» en el enlace ({md(label_text)}): "
+                "no es un valor disponible."
+            )
             value = None
         st.session_state[key] = value if value is not None else default
     if horizontal_radio:
@@ -175,8 +180,10 @@ def url_multi(
         raw = st.query_params.get_all(param)
         unknown = [v for v in raw if v not in allowed]
         if unknown:
-            shown = ", ".join(f"«{v}»" for v in unknown)
-            _notice(f"Se ignoró {shown} en el enlace ({label_text}): no es un valor disponible.")
+            shown_md = ", ".join(f"«{md(v, limit=SHORT)}»" for v in unknown)
+            _notice(
+                f"Se ignoró {shown_md} en el enlace ({md(label_text)}): no es un valor disponible."
+            )
         st.session_state[key] = list(dict.fromkeys(v for v in raw if v in allowed))
     else:
         current = st.session_state.get(key) or []
@@ -227,13 +234,13 @@ def _case_choices(options: FilterOptions) -> CaseFilters:
             PARAM_SECTOR,
             options.sectors,
             label_text="Sector",
-            format_func=lambda s: label(SECTOR_LABELS, s),
+            format_func=lambda s: plain(label(SECTOR_LABELS, s), limit=SHORT),
         ),
         entity_ids=url_multi(
             PARAM_ENTITY,
             [code for code, _name, _sector in options.entities],
             label_text="Entidad",
-            format_func=lambda c: f"{c} · {names.get(c, '')}",
+            format_func=lambda c: plain(f"{c} · {names.get(c, '')}", limit=SHORT),
             placeholder="Todas",
         ),
         case_types=url_multi(
@@ -246,7 +253,7 @@ def _case_choices(options: FilterOptions) -> CaseFilters:
             PARAM_CHANNEL,
             options.channels,
             label_text="Canal",
-            format_func=lambda c: label(CHANNEL_LABELS, c),
+            format_func=lambda c: plain(label(CHANNEL_LABELS, c), limit=SHORT),
         ),
         provinces=url_multi(
             PARAM_PROVINCE,

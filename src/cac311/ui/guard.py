@@ -42,6 +42,7 @@ from cac311.ui.filters import (
 )
 from cac311.ui.format import DEMO_BADGE, MODE_LABELS, datos_al_text, month_title
 from cac311.ui.loaders import FilterOptions, Source
+from cac311.ui.safe import md
 from metrics.period import DayMode, Month, Period
 
 log = logging.getLogger(__name__)
@@ -253,7 +254,8 @@ def _open_source(url: str) -> tuple[Identity, Source, FilterOptions | None]:
     try:
         settings = Settings.from_env()
     except UserError as exc:
-        st.error(f"La configuración del Tablero 311 no es válida:\n\n{exc}")
+        lines_md = "\n\n".join(md(line) for line in str(exc).splitlines() if line.strip())
+        st.error(f"La configuración del Tablero 311 no es válida:\n\n{lines_md}")
         st.stop()
     with stop_on_error("abrir la base de datos"):
         _prepare_database(url, settings)
@@ -274,7 +276,7 @@ def _sidebar(
             st.caption(f":orange-badge[:material/science: {DEMO_BADGE}]")
     sign_out_control(identity)
     if identity.via == "demo":
-        st.sidebar.caption(f"Viendo como: {identity.scope_label}")
+        st.sidebar.caption(f"Viendo como: {md(identity.scope_label)}")
 
 
 def page_setup(page: Page, *, subtitle: str = "") -> PageContext:
@@ -301,8 +303,8 @@ def page_setup(page: Page, *, subtitle: str = "") -> PageContext:
     if subtitle:
         st.caption(subtitle)
     if not allowed:
-        roles = " o ".join(ROLE_LABELS[r] for r in page.roles)
-        st.error(f"Esta página es solo para: {roles}. Su rol no tiene acceso a ella.")
+        roles_md = " o ".join(ROLE_LABELS[r] for r in page.roles)
+        st.error(f"Esta página es solo para: {roles_md}. Su rol no tiene acceso a ella.")
         st.stop()
     for text in notices():
         st.warning(text, icon=":material/link_off:")

@@ -63,10 +63,10 @@ def report_warnings(report: ImportReport, *, preview: bool, key: str) -> None:
     """The warnings of an import (or of its preview): how many, per kind, and the first rows."""
     if not report.warned:
         return
-    verb = "se guardarían" if preview else "se guardaron"
     st.warning(
-        f"{fmt_int(report.warned)} avisos: valores descriptivos que {verb} sin dato o "
-        f"recortados. {EXPLANATION}",
+        f"{fmt_int(report.warned)} avisos: valores descriptivos que "
+        + ("se guardarían" if preview else "se guardaron")
+        + f" sin dato o recortados. {EXPLANATION}",
         icon=":material/info:",
     )
     warnings_table(warning_table(warning_counts(report.warnings), WARNINGS), key=f"{key}_avisos")
@@ -104,7 +104,7 @@ def batch_warnings(source: Source, email: str | None, batch_id: int | None) -> N
         audit(source.url, email, "export", f"avisos lote={batch} filas={count}")
 
     st.download_button(
-        f"Descargar los {fmt_int(rows.height)} avisos del lote {batch_id} (CSV)",
+        f"Descargar los {fmt_int(rows.height)} avisos del lote {fmt_int(batch_id)} (CSV)",
         data=csv_bytes(rows),
         file_name=f"avisos_lote_{batch_id}.csv",
         mime="text/csv",

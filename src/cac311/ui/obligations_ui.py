@@ -40,6 +40,7 @@ from cac311.ui.format import (
     month_long,
 )
 from cac311.ui.loaders import Source
+from cac311.ui.safe import SHORT, md
 from cac311.ui.widgets import data_table
 from metrics import obligations as ob
 from metrics.freshness import ITEM_FRESHNESS_SCHEMA
@@ -131,7 +132,7 @@ def attachment_download(
             return f"No disponible: {exc}\n".encode()
 
     st.download_button(
-        f"Descargar {file_name}",
+        f"Descargar {md(file_name, limit=SHORT)}",
         data=fetch,
         file_name=file_name,
         mime="application/octet-stream",
@@ -254,7 +255,7 @@ def totals_row(totals: dict[str, int | None], scope: str) -> None:
     )
     for column, (code, label) in zip(st.columns(len(cards)), cards, strict=True):
         column.metric(
-            f"{label} ({scope})",
+            f"{label} ({scope})",  # safe: fixed Spanish labels and scope words
             fmt_int(totals[code]),
             help=definition(code),
             border=True,

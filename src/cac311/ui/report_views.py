@@ -29,8 +29,9 @@ from cac311.report.model import report_file_name
 from cac311.ui import loaders
 from cac311.ui.audit import audit
 from cac311.ui.errors import stop_on_error
-from cac311.ui.format import fmt_date, fmt_pct, month_long
+from cac311.ui.format import fmt_date, fmt_int, fmt_pct, month_long
 from cac311.ui.guard import PageContext
+from cac311.ui.safe import md
 from metrics.period import Month
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def report_download(ctx: PageContext, entity_id: str | None, key: str) -> None:
         table = loaders.monthly_table(ctx.source, period, NO_FILTERS)
     if entity_id is not None and entity_id not in table["entidad_id"].to_list():
         st.caption(
-            f"Sin informe en PDF de {entity_id} para {month_long(month)}: la entidad no figura "
+            f"Sin informe en PDF de {md(entity_id)} para {month_long(month)}: la entidad no figura "
             "en la publicación del mes (inactiva y sin casos contados)."
         )
         return
@@ -104,8 +105,8 @@ def publication_calendar_section(ctx: PageContext) -> None:
     if marked:
         st.success(marked, icon=":material/event_available:")
     st.caption(
-        f"Cada mes se publica a más tardar el {view.working_days}.º día hábil después de su "
-        "último día (feriados de Panamá y días libres decretados excluidos). La fecha de "
+        f"Cada mes se publica a más tardar el {fmt_int(view.working_days)}.º día hábil después de "
+        "su último día (feriados de Panamá y días libres decretados excluidos). La fecha de "
         "publicación se registra la primera vez que se descarga aquí, o se exporta con "
         "`cac311 export publication`, el paquete final del mes."
     )
@@ -121,7 +122,9 @@ def publication_calendar_section(ctx: PageContext) -> None:
         border=True,
     )
     late = view.frame.filter(view.frame["estado_publicacion"].is_in(["tarde", "vencida"])).height
-    count.caption(f"{view.frame.height} meses mostrados; {late} tarde o vencidos.")
+    count.caption(
+        f"{fmt_int(view.frame.height)} meses mostrados; {fmt_int(late)} tarde o vencidos."
+    )
     st.table(
         {
             "Mes": [month_long(Month.parse(p)) for p in view.frame["periodo"].to_list()],

@@ -38,11 +38,11 @@ ENCODING_LABELS: Final[dict[str, str]] = {
 }
 DB_ERROR: Final = (
     "No se pudo escribir en la base de datos: la conexión del tablero no tiene permiso de "
-    "escritura o no está disponible. Importe con `cac311 import` desde la línea de comandos."
+    "escritura o no está disponible. Importe con «cac311 import» desde la línea de comandos."
 )
 UNEXPECTED_ERROR: Final = (
     "El archivo no se pudo procesar por un error inesperado; revise su formato o impórtelo con "
-    "`cac311 import` para ver el detalle."
+    "«cac311 import» para ver el detalle."
 )
 
 
@@ -69,7 +69,8 @@ class UploadOptions:
 
 @dataclass(frozen=True)
 class UploadOutcome:
-    """The report of a preview/import, or the one-line reason it failed."""
+    """The report of a preview/import, or the one-line reason it failed (plain text: it may
+    quote the file's own values, so a page shows it through `cac311.ui.safe.md`)."""
 
     sha256: str
     file_name: str

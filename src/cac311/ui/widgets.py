@@ -18,6 +18,7 @@ from cac311.ui.format import (
     fmt_metric,
     metric_label,
 )
+from cac311.ui.safe import table_cells
 from metrics.definitions import LOWER_IS_BETTER
 
 DELTA_HELP = "La flecha compara con el mes anterior; debajo, con el mismo mes del año anterior."
@@ -42,8 +43,8 @@ def kpi_row(deltas: pl.DataFrame, codes: Sequence[str] | None = None, per_row: i
                     help=f"{definition(code)} {DELTA_HELP}",
                     border=True,
                 )
-                yearly = fmt_delta(code, row["delta_anio"], row["delta_anio_pct"])
-                st.caption(f"Año anterior: {yearly}" if yearly else "Año anterior: sin datos")
+                yearly_md = fmt_delta(code, row["delta_anio"], row["delta_anio_pct"])
+                st.caption(f"Año anterior: {yearly_md}" if yearly_md else "Año anterior: sin datos")
     if deltas.height and bool(deltas["parcial"].any()):
         st.caption(
             f":orange-badge[{PARTIAL_MARK}] El mes aún no termina en la fecha de corte: sus cifras "
@@ -69,9 +70,10 @@ def data_table(
 ) -> None:
     """A read-only table in the dashboard's style: full width, no index, and `EMPTY` ("—") where
     a value is missing (a median with no closed case, a never-reviewed item), as the formatted
-    figures show it, not Streamlit's "None"."""
+    figures show it, not Streamlit's "None". Text cells lose their bidi controls (display only:
+    `cac311.ui.safe.table_cells`)."""
     st.dataframe(
-        data,
+        table_cells(data),
         hide_index=True,
         width="stretch",
         height=height,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from cac311.ui.charts.style import EN_PLAZO, FUERA_DE_PLAZO, VENCIDO, empty_figure, styled
+from cac311.ui.charts.style import EN_PLAZO, FUERA_DE_PLAZO, VENCIDO, empty_figure, styled, texts
 from cac311.ui.format import fmt_date, fmt_dec
+from cac311.ui.safe import SHORT, plotly_text
 
 MAX_BARS = 30
 
@@ -25,11 +26,11 @@ def freshness_heatmap(freshness: pl.DataFrame, states: dict[str, str]) -> go.Fig
         rows = freshness.filter(pl.col("estado") == state)
         fig.add_trace(
             go.Scatter(
-                x=rows["item"].to_list(),
-                y=rows["entidad_id"].to_list(),
+                x=texts(rows["item"].to_list()),
+                y=texts(rows["entidad_id"].to_list()),
                 mode="markers",
                 marker={"symbol": "square", "size": 14, "color": colour_of[state]},
-                name=states.get(state, state),
+                name=plotly_text(states.get(state, state)),
                 customdata=[fmt_date(d) for d in rows["ultima_revision"].to_list()],
                 hovertemplate="%{y} · %{x}<br>última revisión: %{customdata}<extra></extra>",
             )
@@ -48,9 +49,9 @@ def release_anticipation(rows: pl.DataFrame) -> go.Figure:
     if rows.is_empty():
         return empty_figure("Sin comunicados recibidos en el mes.", title)
     shown = rows.head(MAX_BARS).reverse()
-    entities = shown["entidad_id"].to_list()
+    entities = texts(shown["entidad_id"].to_list())
     hover = [
-        f"{name}<br>mediana de anticipación: {fmt_dec(hours)} h"
+        f"{plotly_text(name, limit=SHORT)}<br>mediana de anticipación: {fmt_dec(hours)} h"
         for name, hours in zip(
             shown["entidad"].to_list(), shown["mediana_anticipacion_horas"].to_list(), strict=True
         )

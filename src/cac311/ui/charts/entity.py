@@ -12,8 +12,10 @@ from cac311.ui.charts.style import (
     PRIMARY,
     VENCIDO,
     add_limit_line,
+    category_ticks,
     empty_figure,
     styled,
+    texts,
 )
 from cac311.ui.format import fmt_int, fmt_pct
 from metrics.definitions import MISSING_VALUE
@@ -79,7 +81,8 @@ def breakdown_bars(frame: pl.DataFrame, group_label: str, labels: dict[str, str]
     if frame.is_empty():
         return empty_figure("Sin casos para este desglose.", f"Por {group_label}")
     ordered = frame.sort("cerrados", descending=True).head(15).reverse()
-    names = [labels.get(g, g) if g is not None else MISSING_VALUE for g in ordered["grupo"]]
+    raw_names = [labels.get(g, g) if g is not None else MISSING_VALUE for g in ordered["grupo"]]
+    names = texts(raw_names)
     late = (ordered["cerrados"] - ordered["cerrados_en_plazo"]).to_list()
     fig = go.Figure(
         [
@@ -108,6 +111,7 @@ def breakdown_bars(frame: pl.DataFrame, group_label: str, labels: dict[str, str]
     )
     fig.update_layout(barmode="stack", hovermode="y unified")
     fig.update_yaxes(type="category")
+    category_ticks(fig, "y", raw_names)
     fig.update_xaxes(title="casos")
     return styled(fig, f"Por {group_label}", height=max(280, 28 * ordered.height + 110))
 

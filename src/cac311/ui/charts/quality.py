@@ -5,8 +5,16 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from cac311.ui.charts.style import FUERA_DE_PLAZO, PRIMARY, empty_figure, styled
+from cac311.ui.charts.style import (
+    FUERA_DE_PLAZO,
+    PRIMARY,
+    category_ticks,
+    empty_figure,
+    styled,
+    texts,
+)
 from cac311.ui.format import metric_label
+from cac311.ui.safe import SHORT
 
 SAME_MINUTE_TITLE = "Cierres en el mismo minuto de la apertura"
 QUARANTINE_TITLE = "Filas en cuarentena por motivo"
@@ -27,14 +35,14 @@ def same_minute_bars(frame: pl.DataFrame, limit: int = 20) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=shown["pct_mismo_minuto"].to_list(),
-            y=shown["entidad_id"].to_list(),
+            y=texts(shown["entidad_id"].to_list()),
             orientation="h",
             marker_color=FUERA_DE_PLAZO,
             text=[f"{v:,.1f} %" for v in shown["pct_mismo_minuto"].to_list()],
             textposition="outside",
             customdata=list(
                 zip(
-                    shown["entidad"].to_list(),
+                    texts(shown["entidad"].to_list(), limit=SHORT),
                     shown["mismo_minuto"].to_list(),
                     shown["cerrados"].to_list(),
                     strict=True,
@@ -59,16 +67,17 @@ def quarantine_bars(reasons: pl.DataFrame) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=ordered["filas"].to_list(),
-            y=ordered["motivo"].to_list(),
+            y=texts(ordered["motivo"].to_list()),
             orientation="h",
             marker_color=PRIMARY,
             text=[f"{v:,}" for v in ordered["filas"].to_list()],
             textposition="outside",
-            customdata=ordered["reason"].to_list(),
+            customdata=texts(ordered["reason"].to_list()),
             hovertemplate="%{y} [%{customdata}]<br>%{x:,} filas<extra></extra>",
         )
     )
     fig.update_xaxes(title="filas", rangemode="tozero")
     fig.update_yaxes(type="category", automargin=True)
+    category_ticks(fig, "y", ordered["motivo"].to_list())
     fig.update_layout(hovermode="closest", showlegend=False)
     return styled(fig, QUARANTINE_TITLE, height=max(240, 32 * ordered.height + 90))

@@ -13,8 +13,10 @@ from cac311.ui.charts.style import (
     VENCIDO,
     empty_figure,
     styled,
+    texts,
 )
 from cac311.ui.format import metric_label
+from cac311.ui.safe import SHORT
 from metrics.funnel import funnel_limits_at
 
 LOG_TICKS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000)
@@ -33,12 +35,12 @@ def top_overdue(table: pl.DataFrame, limit: int = 10) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=top["vencidos_fin_mes"].to_list(),
-            y=top["entidad_id"].to_list(),
+            y=texts(top["entidad_id"].to_list()),
             orientation="h",
             marker_color=VENCIDO,
             text=top["vencidos_fin_mes"].to_list(),
             textposition="outside",
-            customdata=top["entidad"].to_list(),
+            customdata=texts(top["entidad"].to_list(), limit=SHORT),
             hovertemplate="%{customdata}<br>%{x} vencidos<extra></extra>",
             name=metric_label("vencidos_fin_mes"),
         )
@@ -96,7 +98,7 @@ def _own_ring(joined: pl.DataFrame, highlight: str) -> go.Scatter | None:
         y=own["indice_cumplimiento"].to_list(),
         mode="markers+text",
         name="Su entidad",
-        text=own["entidad_id"].to_list(),
+        text=texts(own["entidad_id"].to_list()),
         textposition="top center",
         marker={"color": "rgba(0,0,0,0)", "size": 18, "line": {"color": "#111111", "width": 2.5}},
         hoverinfo="skip",
@@ -130,7 +132,11 @@ def funnel_plot(
             name="Entidades",
             marker={"color": colours, "size": 9, "line": {"color": "white", "width": 1}},
             customdata=list(
-                zip(joined["entidad_id"].to_list(), joined["entidad"].to_list(), strict=True)
+                zip(
+                    texts(joined["entidad_id"].to_list()),
+                    texts(joined["entidad"].to_list(), limit=SHORT),
+                    strict=True,
+                )
             ),
             hovertemplate="%{customdata[0]} — %{customdata[1]}<br>n = %{x}<br>"
             "índice = %{y:.1f} %<extra></extra>",

@@ -5,6 +5,10 @@ the legal limit is a dashed line wherever days are plotted, month axes are categ
 ("2026-10"), a partial month is drawn hollow and labelled, and immature cohorts are shaded.
 Importing this module registers the template `tablero311` and makes it Plotly's default, so a
 builder only sets what is its own (title, height, axes).
+
+Every string of a figure that comes from data (entity ids and names, categories, channels,
+reasons) goes through `texts` / `cac311.ui.safe.plotly_text`: Plotly renders a subset of HTML
+(`<b>`, `<a href>`, `<br>`, `<span style>`) in names, categories, tick labels and hover text.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import plotly.io as pio
 import polars as pl
 
 from cac311.ui.format import PARTIAL_MARK
+from cac311.ui.safe import SHORT, plotly_text
 
 EN_PLAZO = "#1b7f5b"
 FUERA_DE_PLAZO = "#e09b16"
@@ -61,6 +66,19 @@ pio.templates[TEMPLATE] = go.layout.Template(
     }
 )
 pio.templates.default = f"plotly_white+{TEMPLATE}"
+
+
+def texts(values: Sequence[object], *, limit: int | None = None) -> list[str]:
+    """Data values as Plotly text (escaped; cut to `limit` characters when given)."""
+    return [plotly_text(value, limit=limit) for value in values]
+
+
+def category_ticks(fig: go.Figure, axis: str, values: Sequence[object]) -> None:
+    """The ticks of a data category axis whose trace uses `texts(values)`: cut to SHORT
+    characters, so a 200-character category cannot squeeze the plot, while the hover keeps the
+    whole text and two long values that start alike stay two categories."""
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    update(tickmode="array", tickvals=texts(values), ticktext=texts(values, limit=SHORT))
 
 
 def styled(fig: go.Figure, title: str, *, height: int = 340) -> go.Figure:

@@ -22,6 +22,7 @@ from cac311.ui.charts.style import (
     styled,
 )
 from cac311.ui.format import IMMATURE_MARK, metric_label
+from cac311.ui.safe import SHORT, plotly_text
 from cac311.ui.views.trends import COHORT_KPI
 from metrics.definitions import DAY_METRICS, MISSING_VALUE, PERCENT_METRICS
 
@@ -87,7 +88,9 @@ def split_trend(
     for index, group in enumerate(groups["grupo"].to_list()):
         rows = trend.filter(pl.col("grupo") == group).sort("periodo")
         name = group_labels.get(group, group) if group is not None else MISSING_VALUE
-        fig.add_trace(line(rows, column, name, SERIES[index % len(SERIES)]))
+        fig.add_trace(
+            line(rows, column, plotly_text(name, limit=SHORT), SERIES[index % len(SERIES)])
+        )
     month_axis(fig)
     if limit_days is not None:
         fig.add_hline(
@@ -194,7 +197,7 @@ def kpi_trend(
             go.Scatter(
                 x=ordered["periodo"].to_list(),
                 y=ordered[kpi].to_list(),
-                name=total_label,
+                name=plotly_text(total_label),
                 mode="lines",
                 line={"color": LIMIT_LINE, "width": 2, "dash": "dot"},
             )
