@@ -28,7 +28,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from cac311.auth.identity import Role
+from cac311.auth.identity import ROLES, Role
 from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.db.setup import prepare_database
@@ -245,6 +245,4 @@ def test_the_enlace_reads_their_own_hostile_entity_as_text(
 
 def test_pages_are_all_checked() -> None:
     """The e2e walk covers every page some role can open (PAGES is the source of truth)."""
-    assert {p.label for p in PAGES} == {
-        label for role in ("admin", "director", "enlace") for label in menu_for(role)
-    }
+    assert {p.label for p in PAGES} == {label for role in ROLES for label in menu_for(role)}

@@ -28,6 +28,7 @@ from cac311.db.engine import make_engine
 from cac311.db.setup import prepare_database
 from cac311.ingest.demo import generate_demo
 from cac311.ui.format import fmt_int, month_long
+from metrics.period import Month
 from tests import analytics_calls as calls
 from tests.conftest import DEFAULT_TEST_PG_URL
 from tests.e2e.conftest import _server_env
@@ -222,8 +223,9 @@ def test_submit_return_resubmit_validate_in_the_browser(
 
     # The page shows the same figures as cac311.analytics.
     go(asesor, server, "Directorio y comunicados")
-    choose(asesor, "Mes", re.compile(rf"^{re.escape(month_long(month))}"))  # the running month
-    expect(main(asesor).get_by_text(month_long(month)).first).to_be_visible(timeout=60_000)
+    running = month_long(Month.parse(month))
+    choose(asesor, "Mes", re.compile(rf"^{re.escape(running)}"))  # the running month
+    expect(main(asesor).get_by_text(running).first).to_be_visible(timeout=60_000)
     wait_render(asesor)
     card = main(asesor).get_by_test_id("stMetric").filter(has_text="Comunicados (nacional)")
     expect(card.get_by_test_id("stMetricValue")).to_have_text(fmt_int(total))

@@ -117,7 +117,9 @@ def import_lock_holders(db: FaultDb) -> int:
         db.engine,
         "select count(*) from pg_locks as l join pg_stat_activity as a on a.pid = l.pid"
         f" where l.locktype = 'advisory' and l.objid = {IMPORT_LOCK_KEY} and l.granted"
-        " and a.xact_start is not null",
+        " and a.xact_start is not null"
+        # Advisory locks are per database, and the server is shared (other test workers).
+        " and l.database = (select oid from pg_database where datname = current_database())",
     )
 
 
