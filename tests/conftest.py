@@ -21,6 +21,9 @@ from cac311.db.setup import prepare_database
 
 DEFAULT_TEST_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DATA_TABLES = (
+    "summary_received",
+    "summary_closed",
+    "summary_open",
     "audit_log",
     "users",
     "quarantine",
@@ -63,8 +66,8 @@ def empty_tables(engine: Engine) -> None:
                 conn.execute(sa.text(f"delete from {table}"))
             conn.execute(
                 sa.text(
-                    "delete from app_settings"
-                    " where key not in ('zona_horaria', 'dias_libres_extra')"
+                    "delete from app_settings where key not in"
+                    " ('zona_horaria', 'dias_libres_extra', 'resumenes_limite_dias')"
                 )
             )
 

@@ -51,6 +51,7 @@ from cac311.ingest.mapping import (
 )
 from cac311.ingest.readers import TableSource, open_table
 from cac311.ingest.reasons import reason_text
+from cac311.ingest.summary_hook import summaries_maintained
 from cac311.ingest.upsert import (
     begin_direct_load,
     create_staging,
@@ -360,16 +361,17 @@ def _run(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         writer.close()
-    if direct is not None:
-        rebuild_secondary(conn, spec, direct)
-    else:
-        counts = upsert(conn, spec, present)
-        drop_staging(conn, spec)
-        report.inserted, report.updated, report.unchanged = (
-            counts.inserted,
-            counts.updated,
-            counts.unchanged,
-        )
+    with summaries_maintained(conn, spec, present, staged=direct is None):
+        if direct is not None:
+            rebuild_secondary(conn, spec, direct)
+        else:
+            counts = upsert(conn, spec, present)
+            drop_staging(conn, spec)
+            report.inserted, report.updated, report.unchanged = (
+                counts.inserted,
+                counts.updated,
+                counts.unchanged,
+            )
     _finish_batch(conn, report)
 
 

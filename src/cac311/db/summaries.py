@@ -1,0 +1,352 @@
+"""Monthly summaries of the cases, kept equal to them by every write path.
+
+What the monthly family of figures (`cac311.analytics.monthly`) reads instead of the cases, so a
+page costs entities × months, not cases. Three tables, one per aggregate, each with detail rows
+per (entity, case type, channel, province, month) and rollup rows per (entity, month)
+(`detalle` false, the three dimensions null):
+
+- `summary_received`: cases received in the month, and the cohort closed within the legal limit
+  in each day-count mode (`queries/summaries__received_rows.sql`);
+- `summary_closed`: cases closed in the month per day-count mode and day count
+  (`queries/summaries__closed_rows.sql`) — any legal limit, median and p90 follow exactly;
+- `summary_open`: cases open at the month's last day E, and overdue at E in each mode
+  (`queries/summaries__open_rows.sql`).
+
+The cohort and overdue counts depend on the legal limit: the summaries are built for the limit
+recorded in `app_settings` (`resumenes_limite_dias`, set by `prepare_database`), and the
+analytics read them only when the settings ask for that limit (else they read the cases).
+
+**Which months a write touches.** A non-anulado case whose local creation month is `cm` and
+closing month `km` (null while open) counts in `summary_received` at `cm`, in `summary_closed`
+at `km`, and in `summary_open` at every month end from `cm`'s to the one before `km`'s (to the
+horizon H, the month of datos_al, while open). Its rows therefore lie in the months
+`[cm, km]`, or `[cm, H]` when open. A write touches, for every case whose summary-relevant
+values (entity, case type, channel, province, status, local dates and ordinals) it changes, the
+months of the old version and of the new one; and, when it moves H forward, every month after
+the old H (cases it never changed become open at those new month ends). Months after the new H
+hold no rows. `touched_months` is that rule, `SummaryChanges` collects it around a write, and
+`refresh_summaries` recomputes exactly those months from the cases, in the caller's
+transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+import polars as pl
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from cac311.db.queries import _bind_value, bound_statement, run_query
+from metrics.period import Month
+
+LIMIT_KEY: Final = "resumenes_limite_dias"
+DIMENSIONS: Final = ("case_type", "channel", "province")
+GRAIN: Final = ("entity_id", *DIMENSIONS)
+# The columns of `cases` a summary row depends on (besides the key): a change to any other
+# (category, district, sla_days, batch_id, ...) touches no summary.
+RELEVANT_COLUMNS: Final = (
+    "entity_id",
+    "case_type",
+    "channel",
+    "province",
+    "status",
+    "created_on",
+    "closed_on",
+    "created_month",
+    "closed_month",
+    "created_day",
+    "closed_day",
+    "created_bday",
+    "closed_bday",
+)
+
+
+@dataclass(frozen=True)
+class SummaryTable:
+    """One summary table: the query giving its detail rows, its month column, its columns."""
+
+    name: str
+    rows_query: str
+    month_column: str  # "mes" (yyyymm) or "fin_mes" (the month's last day)
+    keys: tuple[str, ...]  # further key columns besides the grain and the month
+    measures: tuple[str, ...]
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        return (*GRAIN, "detalle", self.month_column, *self.keys)
+
+    def month_value(self, month: Month) -> int | date:
+        return month.yyyymm if self.month_column == "mes" else month.last_day
+
+    def window(self, first: Month, last: Month, legal_limit: int) -> dict[str, Any]:
+        """The rows query's parameters for the months `first`..`last`."""
+        if self.month_column == "fin_mes":
+            ends = [m.last_day for m in first.through(last)]
+            return {
+                "end_dates": ends,
+                "first_end_on": ends[0],
+                "last_end_on": ends[-1],
+                "legal_limit": legal_limit,
+            }
+        params: dict[str, Any] = {"start_on": first.first_day, "end_on": last.last_day}
+        if "cohorte_en_plazo_calendario" in self.measures:
+            params["legal_limit"] = legal_limit
+        return params
+
+
+TABLES: Final = (
+    SummaryTable(
+        "summary_received",
+        "summaries__received_rows",
+        "mes",
+        (),
+        ("recibidos", "cohorte_en_plazo_calendario", "cohorte_en_plazo_habiles"),
+    ),
+    SummaryTable("summary_closed", "summaries__closed_rows", "mes", ("modo", "dias"), ("casos",)),
+    SummaryTable(
+        "summary_open",
+        "summaries__open_rows",
+        "fin_mes",
+        (),
+        ("abiertos_fin_mes", "vencidos_calendario", "vencidos_habiles"),
+    ),
+)
+_DATE_RANGE_SCHEMA = {
+    "first_created_on": pl.Date,
+    "last_created_on": pl.Date,
+    "last_closed_on": pl.Date,
+}
+
+
+# --- state ------------------------------------------------------------------------------------
+
+
+def summary_limit(bind: Engine | Connection) -> int | None:
+    """The legal limit the summaries were built for; None when they are not built."""
+    frame = run_query(bind, "summaries__state", {}, {"value": pl.String()})
+    if frame.height == 0 or frame["value"][0] is None:
+        return None
+    return int(frame["value"][0])
+
+
+def _date_range(conn: Connection) -> tuple[date | None, date | None]:
+    """(first local creation date, datos_al) over every case, anulado included."""
+    row = run_query(conn, "cases__date_range", {}, _DATE_RANGE_SCHEMA).row(0, named=True)
+    last = [d for d in (row["last_created_on"], row["last_closed_on"]) if d is not None]
+    return row["first_created_on"], (max(last) if last else None)
+
+
+def summary_horizon(bind: Engine | Connection) -> Month | None:
+    """The last month the summaries describe (the month of datos_al); None without cases."""
+    row = run_query(bind, "cases__date_range", {}, _DATE_RANGE_SCHEMA).row(0, named=True)
+    last = [d for d in (row["last_created_on"], row["last_closed_on"]) if d is not None]
+    return Month.of(max(last)) if last else None
+
+
+def data_horizon(conn: Connection) -> Month | None:
+    """H: the month of datos_al (the last month any summary row may be in); None when empty."""
+    return summary_horizon(conn)
+
+
+# --- which months -----------------------------------------------------------------------------
+
+
+def touched_months(
+    pairs: Iterable[tuple[int, int | None]], before: Month | None, after: Month | None
+) -> list[Month]:
+    """The months whose summary rows a write changes (module docstring), ascending.
+
+    `pairs`: (created_month, closed_month or None) of the old and the new version of every case
+    whose summary-relevant values changed (anulado versions left out: they count nowhere);
+    `before`/`after`: the horizon H before and after the write.
+    """
+    if after is None:
+        return []
+    months: set[Month] = set()
+    for created, closed in pairs:
+        end = Month(closed) if closed is not None else after
+        months.update(Month(created).through(min(end, after)))
+    if before is not None and after > before:
+        months.update(before.shift(1).through(after))
+    return sorted(months)
+
+
+def month_runs(months: Sequence[Month]) -> list[tuple[Month, Month]]:
+    """Consecutive months grouped into (first, last) runs: one set of statements per run."""
+    runs: list[tuple[Month, Month]] = []
+    for month in sorted(set(months)):
+        if runs and runs[-1][1].shift(1) == month:
+            runs[-1] = (runs[-1][0], month)
+        else:
+            runs.append((month, month))
+    return runs
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _execute(conn: Connection, sql: str, params: dict[str, Any]) -> None:
+    dialect = conn.dialect.name
+    conn.execute(sa.text(sql), {k: _bind_value(v, dialect) for k, v in params.items()})
+
+
+def _delete(conn: Connection, table: SummaryTable, first: Month | None, last: Month | None) -> None:
+    """Delete the rows of months first..last (None: unbounded on that side)."""
+    column = table.month_column
+    conditions, params = [], {}
+    if first is not None:
+        conditions.append(f"{column} >= :lo")
+        params["lo"] = table.month_value(first)
+    if last is not None:
+        conditions.append(f"{column} <= :hi")
+        params["hi"] = table.month_value(last)
+    where = f" where {' and '.join(conditions)}" if conditions else ""
+    _execute(conn, f"delete from {table.name}{where}", params)  # noqa: S608 - fixed identifiers
+
+
+def _insert_details(conn: Connection, table: SummaryTable, params: dict[str, Any]) -> None:
+    """Insert the detail rows the table's rows query returns for a window of months."""
+    columns = (*GRAIN, table.month_column, *table.keys, *table.measures)
+    selected = ", ".join(f"q.{c}" for c in columns)
+    template = (
+        f"insert into {table.name} ({', '.join(columns)}, detalle) "  # noqa: S608 - fixed names
+        f"select {selected}, true from ({{query}}) as q"
+    )
+    statement, bound = bound_statement(conn, table.rows_query, params, template)
+    conn.execute(statement, bound)
+
+
+def _insert_rollups(conn: Connection, table: SummaryTable, first: Month, last: Month) -> None:
+    """Insert one rollup row per entity (and further keys) from the detail rows of the run."""
+    month = table.month_column
+    group = ("entity_id", month, *table.keys)
+    sums = ", ".join(f"sum(s.{m})" for m in table.measures)
+    columns = (*group, *table.measures)
+    nulls = ", ".join("null" for _ in DIMENSIONS)
+    _execute(
+        conn,
+        f"insert into {table.name} ({', '.join(columns)}, {', '.join(DIMENSIONS)}, detalle) "  # noqa: S608
+        f"select {', '.join(f's.{c}' for c in group)}, {sums}, {nulls}, false "
+        f"from {table.name} as s where s.detalle = true and s.{month} between :lo and :hi "
+        f"group by {', '.join(f's.{c}' for c in group)}",
+        {"lo": table.month_value(first), "hi": table.month_value(last)},
+    )
+
+
+def refresh_summaries(conn: Connection, months: Iterable[Month]) -> None:
+    """Recompute the summary rows of `months` from the cases, in the caller's transaction.
+
+    Also removes any row after the horizon H (months past datos_al hold nothing). A no-op while
+    the summaries are not built (`prepare_database` builds them).
+    """
+    limit = summary_limit(conn)
+    if limit is None:
+        return
+    horizon = data_horizon(conn)
+    wanted = sorted(m for m in set(months) if horizon is not None and m <= horizon)
+    for table in TABLES:
+        if horizon is None:
+            _delete(conn, table, None, None)
+        else:
+            _delete(conn, table, horizon.shift(1), None)
+    for first, last in month_runs(wanted):
+        for table in TABLES:
+            _delete(conn, table, first, last)
+            _insert_details(conn, table, table.window(first, last, limit))
+            _insert_rollups(conn, table, first, last)
+    if conn.dialect.name == "postgresql" and wanted:
+        conn.execute(sa.text("analyze " + ", ".join(t.name for t in TABLES)))
+
+
+def all_months(conn: Connection) -> list[Month]:
+    """Every month from the first case's to the horizon (empty without cases)."""
+    first, datos_al = _date_range(conn)
+    if first is None or datos_al is None:
+        return []
+    return Month.of(first).through(Month.of(datos_al))
+
+
+def rebuild_summaries(conn: Connection, legal_limit: int) -> None:
+    """Build every summary row from scratch for `legal_limit` and record that limit."""
+    conn.execute(sa.text("delete from app_settings where key = :key"), {"key": LIMIT_KEY})
+    conn.execute(
+        sa.text("insert into app_settings (key, value) values (:key, :value)"),
+        {"key": LIMIT_KEY, "value": str(legal_limit)},
+    )
+    for table in TABLES:
+        _delete(conn, table, None, None)
+    refresh_summaries(conn, all_months(conn))
+
+
+class SummaryChanges:
+    """The months a write to `cases` touches, collected around it; `apply` refreshes them.
+
+    Create it before the write (it reads the horizon H), add what the write changes, then call
+    `apply` in the same transaction after the write.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._before = data_horizon(conn)
+        self._pairs: set[tuple[int, int | None]] = set()
+
+    @property
+    def pairs(self) -> frozenset[tuple[int, int | None]]:
+        return frozenset(self._pairs)
+
+    def add_pairs(self, pairs: Iterable[tuple[Any, Any]]) -> None:
+        self._pairs.update((int(c), int(k) if k is not None else None) for c, k in pairs)
+
+    def add_rows(self, rows: pl.DataFrame) -> None:
+        """Cases written as new rows (`cases` columns, derived ones included)."""
+        live = rows.filter(pl.col("status") != "anulado")
+        self.add_pairs(live.select("created_month", "closed_month").unique().iter_rows())
+
+    def add_every_case(self) -> None:
+        """Every stored case (e.g. after a first load into an empty table)."""
+        rows = self._conn.execute(
+            sa.text(
+                "select distinct created_month, closed_month from cases where status <> 'anulado'"
+            )
+        ).all()
+        self.add_pairs((r[0], r[1]) for r in rows)
+
+    def add_staged(self, staging: str, compared: Sequence[str], assigned: Sequence[str]) -> None:
+        """Cases about to be upserted from `staging`, before the upsert runs: the new ones, and
+        the old and new versions of the stored ones whose update (when any of `compared`
+        differs) changes a summary-relevant column among `assigned`."""
+        relevant = [c for c in RELEVANT_COLUMNS if c in assigned]
+        if compared and relevant:
+            updated = " or ".join(f"c.{col} is distinct from s.{col}" for col in compared)
+            moved = " or ".join(f"c.{col} is distinct from s.{col}" for col in relevant)
+            for side in ("c", "s"):
+                rows = self._conn.execute(
+                    sa.text(
+                        f"select distinct {side}.created_month, {side}.closed_month "  # noqa: S608
+                        f"from {staging} as s inner join cases as c on c.case_id = s.case_id "
+                        f"where {side}.status <> 'anulado' and ({updated}) and ({moved})"
+                    )
+                ).all()
+                self.add_pairs((r[0], r[1]) for r in rows)
+        rows = self._conn.execute(
+            sa.text(
+                f"select distinct s.created_month, s.closed_month from {staging} as s "  # noqa: S608
+                "where s.status <> 'anulado' and not exists "
+                "(select 1 from cases as c where c.case_id = s.case_id)"
+            )
+        ).all()
+        self.add_pairs((r[0], r[1]) for r in rows)
+
+    def months(self) -> list[Month]:
+        """The touched months given the horizon now (call after the write)."""
+        return touched_months(self._pairs, self._before, data_horizon(self._conn))
+
+    def apply(self) -> list[Month]:
+        """Refresh the touched months; returns them."""
+        months = self.months()
+        refresh_summaries(self._conn, months)
+        return months

@@ -1,0 +1,71 @@
+"""Monthly summaries of the cases: what the monthly family of figures reads at scale.
+
+Three tables, one per aggregate of `cac311.analytics.monthly` (received, closed per day count,
+open at month end), each at two levels in the same table: `detalle` rows per (entity, case type,
+channel, province, month) and rollup rows per (entity, month) with case type, channel and
+province null. Every write path keeps them equal to the cases for the months it touches, in its
+own transaction (`cac311.db.summaries`); `cac311 db check` compares them with the cases.
+
+The cohort and month-end overdue counts depend on the legal limit, so both day-count modes are
+stored for the limit recorded in `app_settings` (`resumenes_limite_dias`); the closed-case
+histogram keeps every day count and serves any limit.
+
+Revision ID: 0006
+Revises: 0001
+Create Date: 2026-12-05
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def _grain() -> list[sa.Column]:  # type: ignore[type-arg]
+    return [
+        sa.Column("entity_id", sa.String(40), nullable=False),
+        sa.Column("case_type", sa.String(20)),
+        sa.Column("channel", sa.String(40)),
+        sa.Column("province", sa.String(10)),
+        sa.Column("detalle", sa.Boolean, nullable=False),
+    ]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "summary_received",
+        *_grain(),
+        sa.Column("mes", sa.Integer, nullable=False),
+        sa.Column("recibidos", sa.Integer, nullable=False),
+        sa.Column("cohorte_en_plazo_calendario", sa.Integer, nullable=False),
+        sa.Column("cohorte_en_plazo_habiles", sa.Integer, nullable=False),
+    )
+    op.create_index("ix_summary_received_mes", "summary_received", ["detalle", "mes"])
+    op.create_table(
+        "summary_closed",
+        *_grain(),
+        sa.Column("mes", sa.Integer, nullable=False),
+        sa.Column("modo", sa.String(10), nullable=False),
+        sa.Column("dias", sa.Integer, nullable=False),
+        sa.Column("casos", sa.Integer, nullable=False),
+        sa.CheckConstraint("modo in ('calendario', 'habiles')", name="ck_summary_closed_modo"),
+    )
+    op.create_index("ix_summary_closed_mes", "summary_closed", ["detalle", "modo", "mes"])
+    op.create_table(
+        "summary_open",
+        *_grain(),
+        sa.Column("fin_mes", sa.Date, nullable=False),
+        sa.Column("abiertos_fin_mes", sa.Integer, nullable=False),
+        sa.Column("vencidos_calendario", sa.Integer, nullable=False),
+        sa.Column("vencidos_habiles", sa.Integer, nullable=False),
+    )
+    op.create_index("ix_summary_open_fin_mes", "summary_open", ["detalle", "fin_mes"])
+
+
+def downgrade() -> None:
+    for table in ("summary_open", "summary_closed", "summary_received"):
+        op.drop_table(table)
+    op.execute("delete from app_settings where key = 'resumenes_limite_dias'")
