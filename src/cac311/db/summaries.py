@@ -7,8 +7,9 @@ per (entity, case type, channel, province, month) and rollup rows per (entity, m
 
 - `summary_received`: cases received in the month, and the cohort closed within the legal limit
   in each day-count mode (`queries/summaries__received_rows.sql`);
-- `summary_closed`: cases closed in the month per day-count mode and day count
-  (`queries/summaries__closed_rows.sql`) — any legal limit, median and p90 follow exactly;
+- `summary_closed`: cases closed in the month per pair of day counts (calendar, working days)
+  (`queries/summaries__closed_rows.sql`) — any legal limit, median and p90 of either mode
+  follow exactly;
 - `summary_open`: cases open at the month's last day E, and overdue at E in each mode
   (`queries/summaries__open_rows.sql`).
 
@@ -106,7 +107,13 @@ TABLES: Final = (
         (),
         ("recibidos", "cohorte_en_plazo_calendario", "cohorte_en_plazo_habiles"),
     ),
-    SummaryTable("summary_closed", "summaries__closed_rows", "mes", ("modo", "dias"), ("casos",)),
+    SummaryTable(
+        "summary_closed",
+        "summaries__closed_rows",
+        "mes",
+        ("dias_calendario", "dias_habiles"),
+        ("casos",),
+    ),
     SummaryTable(
         "summary_open",
         "summaries__open_rows",
