@@ -255,6 +255,10 @@ def refresh_summaries(conn: Connection, months: Iterable[Month]) -> None:
         return
     horizon = data_horizon(conn)
     wanted = sorted(m for m in set(months) if horizon is not None and m <= horizon)
+    if conn.dialect.name == "postgresql" and wanted:
+        # The detail rows are grouped by hash: with the default 4 MB a first load's aggregates
+        # (hundreds of thousands of groups) spill to disk. Only for this transaction.
+        conn.execute(sa.text("set local work_mem = '256MB'"))
     for table in TABLES:
         if horizon is None:
             _delete(conn, table, None, None)
