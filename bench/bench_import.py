@@ -88,7 +88,12 @@ def _empty_tables(engine: sa.Engine) -> None:
     """Cases, transfers and quarantine truncated, as in a new database (a `delete` would leave
     a million dead rows for the next load's index builds to scan, or autovacuum to race)."""
     with engine.begin() as conn:
-        conn.execute(sa.text("truncate quarantine, transfers, cases"))
+        conn.execute(
+            sa.text(
+                "truncate quarantine, transfers, cases,"
+                " summary_received, summary_closed, summary_open"
+            )
+        )
         conn.execute(sa.text("delete from import_batches where kind <> 'entities'"))
         conn.execute(sa.text("drop table if exists plain_cases"))
         conn.execute(sa.text(PLAIN_DDL))

@@ -33,6 +33,9 @@ KNOWN_TABLES = frozenset(
         "users",
         "audit_log",
         "app_settings",
+        "summary_received",
+        "summary_closed",
+        "summary_open",
     }
 )
 COPY_CHUNK_ROWS = 200_000

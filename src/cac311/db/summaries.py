@@ -32,6 +32,8 @@ transaction.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -43,6 +45,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from cac311.db.queries import _bind_value, bound_statement, run_query
 from metrics.period import Month
+
+log = logging.getLogger(__name__)
 
 LIMIT_KEY: Final = "resumenes_limite_dias"
 DIMENSIONS: Final = ("case_type", "channel", "province")
@@ -266,9 +270,17 @@ def refresh_summaries(conn: Connection, months: Iterable[Month]) -> None:
             _delete(conn, table, horizon.shift(1), None)
     for first, last in month_runs(wanted):
         for table in TABLES:
+            started = time.perf_counter()
             _delete(conn, table, first, last)
             _insert_details(conn, table, table.window(first, last, limit))
             _insert_rollups(conn, table, first, last)
+            log.info(
+                "%s %s..%s refreshed in %.2f s",
+                table.name,
+                first,
+                last,
+                time.perf_counter() - started,
+            )
     if conn.dialect.name == "postgresql" and wanted:
         conn.execute(sa.text("analyze " + ", ".join(t.name for t in TABLES)))
 

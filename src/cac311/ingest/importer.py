@@ -51,7 +51,7 @@ from cac311.ingest.mapping import (
 )
 from cac311.ingest.readers import TableSource, open_table
 from cac311.ingest.reasons import reason_text
-from cac311.ingest.summary_hook import summaries_maintained
+from cac311.ingest.summary_hook import SummaryHook
 from cac311.ingest.upsert import (
     begin_direct_load,
     create_staging,
@@ -314,6 +314,7 @@ def _run(
     report.batch_id = _start_batch(conn, report, source.sha256, imported_by)
     batch_id = pl.lit(report.batch_id, dtype=pl.Int32).alias("batch_id")
     direct = begin_direct_load(conn, spec, source.estimated_rows)
+    summary = SummaryHook(conn, spec, direct=direct is not None)
     target = spec.table if direct is not None else f"tmp_import_{spec.table}"
     if direct is None:
         create_staging(conn, spec)
@@ -336,6 +337,7 @@ def _run(
         accepted = checked.accepted.with_columns(batch_id)
         rejected = checked.rejected.with_columns(batch_id)
         writer.submit([(target, accepted), ("quarantine", rejected)])
+        summary.add_batch(accepted)
         if direct is not None:
             report.inserted += accepted.height
         report.rows_read += checked.marked.height
@@ -361,7 +363,7 @@ def _run(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         writer.close()
-    with summaries_maintained(conn, spec, present, staged=direct is None):
+    with summary.applying(present):
         if direct is not None:
             rebuild_secondary(conn, spec, direct)
         else:
