@@ -130,6 +130,7 @@ def check_summaries(engine: Engine) -> CheckResult:
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("set transaction isolation level repeatable read"))
+            conn.execute(sa.text("set local work_mem = '256MB'"))  # hash aggregates in memory
         limit = summary_limit(conn)
         if limit is None:
             return CheckResult(
