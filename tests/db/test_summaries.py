@@ -342,3 +342,27 @@ def test_the_demo_and_a_rule_change_keep_the_summaries_equal(engine: Engine) -> 
     assert check_summaries(engine).differences == []
     prepare_database(engine, Settings())
     assert summary_limit(engine) == 30
+
+
+def test_the_summaries_group_allow_list_is_the_sql_fragment_s() -> None:
+    import re
+
+    from cac311.db.queries import load_fragment
+
+    branches = re.findall(r"when :group_by = '(\w+)'", load_fragment("summary_group_key").body)
+    assert branches == [*monthly.SUMMARY_GROUPS, "none"]
+    assert "category" not in monthly.SUMMARY_GROUPS
+
+
+def test_questions_the_summaries_cannot_answer_read_the_cases(engine: Engine) -> None:
+    empty_tables(engine)
+    import_bytes(engine, Settings(), "entities", ENTITIES.encode(), "e.csv")
+    _import(engine, BASE_ROWS)
+    april, may = M("2026-04"), M("2026-05")
+    assert monthly.source_for(engine, 30, CaseFilters(), None, april).summaries
+    assert not monthly.source_for(engine, 30, CaseFilters(), None, april).detalle
+    assert monthly.source_for(engine, 30, CaseFilters(provinces=("PA-8",)), None, april).detalle
+    assert monthly.source_for(engine, None, CaseFilters(), "channel", april).detalle
+    assert monthly.source_for(engine, 20, CaseFilters(), None, april) == monthly.CASES
+    assert monthly.source_for(engine, 30, CaseFilters(), "category", april) == monthly.CASES
+    assert monthly.source_for(engine, 30, CaseFilters(), None, may) == monthly.CASES
