@@ -74,6 +74,12 @@ def test_touched_months(
 def test_month_runs_group_consecutive_months() -> None:
     runs = month_runs([M("2026-03"), M("2025-12"), M("2026-01"), M("2026-05"), M("2026-01")])
     assert runs == [(M("2025-12"), M("2026-01")), (M("2026-03"), M("2026-03")), (M("2026-05"),) * 2]
+    long = month_runs(months("2025-01", "2026-02"), longest=6)
+    assert long == [
+        (M("2025-01"), M("2025-06")),
+        (M("2025-07"), M("2025-12")),
+        (M("2026-01"), M("2026-02")),
+    ]
 
 
 # --- which months an import touches (through the real importer) ---------------------------------

@@ -186,11 +186,17 @@ def touched_months(
     return sorted(months)
 
 
-def month_runs(months: Sequence[Month]) -> list[tuple[Month, Month]]:
-    """Consecutive months grouped into (first, last) runs: one set of statements per run."""
+RUN_MONTHS: Final = 6
+
+
+def month_runs(months: Sequence[Month], longest: int = RUN_MONTHS) -> list[tuple[Month, Month]]:
+    """Consecutive months grouped into (first, last) runs of at most `longest` months: one set
+    of statements per run. Bounded because the open-at-month-end rows join every case open
+    somewhere in the run with each of its month ends: a 37-month run joins the long-open cases
+    with 37 ends, six-month runs with at most six."""
     runs: list[tuple[Month, Month]] = []
     for month in sorted(set(months)):
-        if runs and runs[-1][1].shift(1) == month:
+        if runs and runs[-1][1].shift(1) == month and len(runs[-1][0].through(month)) <= longest:
             runs[-1] = (runs[-1][0], month)
         else:
             runs.append((month, month))
