@@ -15,7 +15,7 @@ import polars as pl
 from sqlalchemy.engine import Engine
 
 from cac311.db.bulk import copy_into
-from cac311.db.summaries import SummaryChanges
+from cac311.db.summary_changes import SummaryChanges
 from cac311.ingest.localdates import add_local_columns
 from metrics.daycount import calendar_frame
 

@@ -18,7 +18,8 @@ from sqlalchemy.engine import Engine
 from cac311.analytics import monthly
 from cac311.config import Settings
 from cac311.db import summaries
-from cac311.db.summaries import month_runs, summary_limit, touched_months
+from cac311.db.summaries import month_runs, summary_limit
+from cac311.db.summary_changes import touched_months
 from cac311.db.summary_check import check_summaries
 from cac311.filters import CaseFilters
 from cac311.ingest.importer import import_bytes

@@ -23,7 +23,8 @@ from contextlib import contextmanager
 import polars as pl
 from sqlalchemy.engine import Connection
 
-from cac311.db.summaries import SummaryChanges, data_horizon, summary_limit
+from cac311.db.summaries import data_horizon, summary_limit
+from cac311.db.summary_changes import SummaryChanges
 from cac311.db.summary_frames import SummaryBuilder, write_built
 from cac311.ingest.kinds import KindSpec
 from cac311.ingest.upsert import compared_columns, staging_table
