@@ -91,7 +91,7 @@ def _empty_tables(engine: sa.Engine) -> None:
         conn.execute(
             sa.text(
                 "truncate quarantine, transfers, cases,"
-                " summary_received, summary_closed, summary_open"
+                " summary_received, summary_closed, summary_open, summary_values"
             )
         )
         conn.execute(sa.text("delete from import_batches where kind <> 'entities'"))

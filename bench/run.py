@@ -151,8 +151,8 @@ def fill(url: str, cases: int, refill: bool) -> dict[str, Any]:
         conn.execute(
             sa.text(
                 "truncate quarantine, press_releases, directory_reviews, transfers, cases,"
-                " entities, import_batches, summary_received, summary_closed, summary_open"
-                " restart identity cascade"
+                " entities, import_batches, summary_received, summary_closed, summary_open,"
+                " summary_values restart identity cascade"
             )
         )
     seconds, _ = timed(lambda: generate_demo(engine, Settings(), cases=cases, seed=311))

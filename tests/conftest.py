@@ -24,6 +24,7 @@ DATA_TABLES = (
     "summary_received",
     "summary_closed",
     "summary_open",
+    "summary_values",
     "audit_log",
     "users",
     "quarantine",

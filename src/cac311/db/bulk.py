@@ -36,6 +36,7 @@ KNOWN_TABLES = frozenset(
         "summary_received",
         "summary_closed",
         "summary_open",
+        "summary_values",
     }
 )
 COPY_CHUNK_ROWS = 200_000

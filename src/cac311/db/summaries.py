@@ -250,8 +250,22 @@ def refresh_summaries(conn: Connection, months: Iterable[Month]) -> None:
                 last,
                 time.perf_counter() - started,
             )
+    if wanted or horizon is None:
+        refresh_values(conn)
     if conn.dialect.name == "postgresql" and wanted:
         conn.execute(sa.text("analyze " + ", ".join(t.name for t in TABLES)))
+
+
+def refresh_values(conn: Connection) -> None:
+    """`summary_values`: the distinct (case type, channel, province) of the detail rows."""
+    conn.execute(sa.text("delete from summary_values"))
+    conn.execute(
+        sa.text(
+            "insert into summary_values (case_type, channel, province)"
+            " select distinct s.case_type, s.channel, s.province"
+            " from summary_received as s where s.detalle = true"
+        )
+    )
 
 
 def all_months(conn: Connection) -> list[Month]:

@@ -142,4 +142,21 @@ def check_summaries(engine: Engine) -> CheckResult:
             stored, expected = stored_rows(conn, table), expected_rows(conn, table, limit)
             rows += max(stored.height, expected.height)
             differences.extend(compare(table, stored, expected))
+        differences.extend(_compare_values(conn))
     return CheckResult(differences, rows)
+
+
+def _compare_values(conn: Connection) -> list[str]:
+    """`summary_values` against the cases' distinct (case type, channel, province)."""
+    schema = {c: pl.String() for c in DIMENSIONS}
+    stored = run_query(conn, "summaries__filter_values", {}, schema)
+    expected = run_query(conn, "cases__filter_values", {}, schema)
+    keys = list(DIMENSIONS)
+    lines = []
+    for frame, where in ((stored, "en el resumen"), (expected, "en los casos")):
+        other = expected if frame is stored else stored
+        extra = frame.join(other, on=keys, how="anti", nulls_equal=True).unique()
+        for row in extra.sort(keys, nulls_last=True).iter_rows():
+            shown = "/".join(v if v is not None else "(sin dato)" for v in row)
+            lines.append(f"summary_values {shown}: solo {where}")
+    return lines

@@ -180,8 +180,8 @@ def month_ends(conn: Connection, first: Month, last: Month) -> pl.DataFrame:
 
 def write_built(conn: Connection, builder: SummaryBuilder, horizon: Month | None) -> None:
     """Replace every summary row with the builder's (the load filled an empty `cases`)."""
-    for table in TABLES:
-        conn.execute(sa.text(f"delete from {table.name}"))  # noqa: S608 - fixed identifiers
+    for name in (*(t.name for t in TABLES), "summary_values"):
+        conn.execute(sa.text(f"delete from {name}"))  # noqa: S608 - fixed identifiers
     first = builder.first_month()
     if horizon is None or first is None:
         return
@@ -190,6 +190,8 @@ def write_built(conn: Connection, builder: SummaryBuilder, horizon: Month | None
         details = frames.get(table.name)
         if details is None or details.height == 0:
             continue
+        if table.name == "summary_received":
+            copy_into(conn, "summary_values", details.select(DIMENSIONS).unique())
         order = [*GRAIN, table.month_column, *table.keys, *table.measures]
         for part, detalle in ((details, True), (rollup(table, details), False)):
             copy_into(

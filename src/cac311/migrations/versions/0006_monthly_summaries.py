@@ -63,9 +63,17 @@ def upgrade() -> None:
         sa.Column("vencidos_habiles", sa.Integer, nullable=False),
     )
     op.create_index("ix_summary_open_fin_mes", "summary_open", ["detalle", "fin_mes"])
+    # The sidebar's choices: every (case type, channel, province) of a non-anulado case, a few
+    # hundred rows at most (a scan of summary_received's detail rows cost every cold page).
+    op.create_table(
+        "summary_values",
+        sa.Column("case_type", sa.String(20), nullable=False),
+        sa.Column("channel", sa.String(40)),
+        sa.Column("province", sa.String(10)),
+    )
 
 
 def downgrade() -> None:
-    for table in ("summary_open", "summary_closed", "summary_received"):
+    for table in ("summary_values", "summary_open", "summary_closed", "summary_received"):
         op.drop_table(table)
     op.execute("delete from app_settings where key = 'resumenes_limite_dias'")
