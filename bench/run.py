@@ -640,6 +640,9 @@ def print_report(report: dict[str, Any]) -> None:
         for name, page in run["pages"].items():
             if "filter_change_s" in page:
                 print(f"{name:<44}{page['filter_change_s']:>10.3f}{'':>14}")
+            elif "filter_change_runs_s" in page:
+                runs = " / ".join(f"{x:.3f}" for x in page["filter_change_runs_s"])
+                print(f"{name:<44}{runs:>24}")
             else:
                 print(f"{name:<44}{page['cold_s']:>10.3f}{page['cached_s']:>14.3f}")
         for name, seconds in run.get("loaders", {}).items():
