@@ -16,6 +16,8 @@ month of datos_al of the whole load), when those rows are expanded over them.
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import date
 from typing import Final
 
@@ -33,6 +35,8 @@ from cac311.db.summaries import (
     summary_limit,
 )
 from metrics.period import Month
+
+log = logging.getLogger(__name__)
 
 _OPEN_KEYS: Final = (*GRAIN, "created_month", "closed_month", "created_day", "created_bday")
 
@@ -237,6 +241,24 @@ def month_ends(conn: Connection, first: Month, last: Month) -> pl.DataFrame:
     )
 
 
+def _drop_indexes(conn: Connection) -> list[str]:
+    """PostgreSQL: drop the (now empty) summary tables' indexes for the copy; their definitions,
+    to create them again after it (one sort each instead of 1.4 million index inserts)."""
+    if conn.dialect.name != "postgresql":
+        return []
+    rows = conn.execute(
+        sa.text(
+            "select indexname, indexdef from pg_indexes"
+            " where schemaname = current_schema() and tablename in :tables"
+        ).bindparams(sa.bindparam("tables", expanding=True)),
+        {"tables": [t.name for t in TABLES]},
+    ).all()
+    quote = conn.dialect.identifier_preparer.quote
+    for name, _ in rows:
+        conn.execute(sa.text(f"drop index {quote(str(name))}"))
+    return [str(ddl) for _, ddl in rows]
+
+
 def write_built(conn: Connection, builder: SummaryBuilder, horizon: Month | None) -> None:
     """Replace every summary row with the builder's (the load filled an empty `cases`)."""
     for name in (*(t.name for t in TABLES), "summary_values"):
@@ -244,7 +266,10 @@ def write_built(conn: Connection, builder: SummaryBuilder, horizon: Month | None
     first = builder.first_month()
     if horizon is None or first is None:
         return
+    started = time.perf_counter()
     frames = builder.detail_frames(horizon, month_ends(conn, first, horizon))
+    computed = time.perf_counter()
+    indexes = _drop_indexes(conn)
     for table in TABLES:
         details = frames.get(table.name)
         if details is None or details.height == 0:
@@ -258,8 +283,17 @@ def write_built(conn: Connection, builder: SummaryBuilder, horizon: Month | None
                 table.name,
                 part.select(order).with_columns(pl.lit(detalle).alias("detalle")),
             )
+    for ddl in indexes:
+        conn.execute(sa.text(ddl))
+    copied = time.perf_counter()
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text("analyze " + ", ".join(t.name for t in TABLES)))
+    log.info(
+        "summaries of a first load: computed in %.2f s, copied in %.2f s, analyzed in %.2f s",
+        computed - started,
+        copied - computed,
+        time.perf_counter() - copied,
+    )
 
 
 def write_summaries_from(conn: Connection, cases: pl.DataFrame) -> None:
