@@ -97,26 +97,26 @@ class SummaryChanges:
         the old and new versions of the stored ones whose update (when any of `compared`
         differs) changes a summary-relevant column among `assigned`."""
         relevant = [c for c in RELEVANT_COLUMNS if c in assigned]
+        changed = "1 = 0"
         if compared and relevant:
             updated = " or ".join(f"c.{col} is distinct from s.{col}" for col in compared)
             moved = " or ".join(f"c.{col} is distinct from s.{col}" for col in relevant)
-            for side in ("c", "s"):
-                rows = self._conn.execute(
-                    sa.text(
-                        f"select distinct {side}.created_month, {side}.closed_month "  # noqa: S608
-                        f"from {staging} as s inner join cases as c on c.case_id = s.case_id "
-                        f"where {side}.status <> 'anulado' and ({updated}) and ({moved})"
-                    )
-                ).all()
-                self.add_pairs((r[0], r[1]) for r in rows)
+            changed = f"({updated}) and ({moved})"
+        # One pass over the staged rows (a re-import of a million unchanged cases joins them
+        # once): the distinct (old months, new months) of the new and the changed cases.
         rows = self._conn.execute(
             sa.text(
-                f"select distinct s.created_month, s.closed_month from {staging} as s "  # noqa: S608
-                "where s.status <> 'anulado' and not exists "
-                "(select 1 from cases as c where c.case_id = s.case_id)"
+                "select distinct c.case_id is null, c.status = 'anulado', c.created_month,"  # noqa: S608
+                " c.closed_month, s.status = 'anulado', s.created_month, s.closed_month"
+                f" from {staging} as s left join cases as c on c.case_id = s.case_id"
+                f" where c.case_id is null or ({changed})"
             )
         ).all()
-        self.add_pairs((r[0], r[1]) for r in rows)
+        for is_new, old_annulled, old_cm, old_km, new_annulled, new_cm, new_km in rows:
+            if not is_new and not old_annulled:
+                self.add_pairs([(old_cm, old_km)])
+            if not new_annulled:
+                self.add_pairs([(new_cm, new_km)])
 
     def months(self) -> list[Month]:
         """The touched months given the horizon now (call after the write)."""
