@@ -13,6 +13,9 @@ per (entity, case type, channel, province, month) and rollup rows per (entity, m
 - `summary_open`: cases open at the month's last day E, and overdue at E in each mode
   (`queries/summaries__open_rows.sql`).
 
+Beside them `summary_values` holds the distinct (case type, channel, province) of the detail
+rows: the sidebar's choices.
+
 The cohort and overdue counts depend on the legal limit: the summaries are built for the limit
 recorded in `app_settings` (`resumenes_limite_dias`, set by `prepare_database`), and the
 analytics read them only when the settings ask for that limit (else they read the cases).

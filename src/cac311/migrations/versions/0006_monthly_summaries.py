@@ -5,6 +5,7 @@ open at month end), each at two levels in the same table: `detalle` rows per (en
 channel, province, month) and rollup rows per (entity, month) with case type, channel and
 province null. Every write path keeps them equal to the cases for the months it touches, in its
 own transaction (`cac311.db.summaries`); `cac311 db check` compares them with the cases.
+A fourth, `summary_values`, holds the sidebar's choices (distinct case type, channel, province).
 
 The cohort and month-end overdue counts depend on the legal limit, so both day-count modes are
 stored for the limit recorded in `app_settings` (`resumenes_limite_dias`); the closed-case
