@@ -55,7 +55,8 @@ def reset_demo_data(engine: Engine) -> None:
         users = conn.execute(sa.text("select count(*) from users")).scalar_one()
         if non_demo or users:
             sys.exit("--reset rechazado: la base tiene datos importados o usuarios.")
-        for table in (*DEMO_TABLES, "quarantine", "import_batches"):
+        summaries = ("summary_received", "summary_closed", "summary_open", "summary_values")
+        for table in (*summaries, *DEMO_TABLES, "quarantine", "import_batches"):
             conn.execute(sa.text(f"delete from {table}"))  # noqa: S608 - fixed table names
 
 

@@ -116,7 +116,12 @@ def _empty_tables(engine: sa.Engine, *, messy: bool = False) -> None:
     would leave a million dead rows for the next load's index builds to scan, or autovacuum to
     race). The plain table takes a messy file's invalid `sla_days` as text."""
     with engine.begin() as conn:
-        conn.execute(sa.text("truncate import_warnings, quarantine, transfers, cases"))
+        conn.execute(
+            sa.text(
+                "truncate import_warnings, quarantine, transfers, cases,"
+                " summary_received, summary_closed, summary_open, summary_values"
+            )
+        )
         conn.execute(sa.text("delete from import_batches where kind <> 'entities'"))
         conn.execute(sa.text("drop table if exists plain_cases"))
         ddl = PLAIN_DDL.replace("sla_days integer", "sla_days text") if messy else PLAIN_DDL

@@ -70,6 +70,7 @@ from cac311.analytics.dates import data_dates, data_facts  # noqa: E402
 from cac311.cli import main as cli_main  # noqa: E402
 from cac311.config import Settings  # noqa: E402
 from cac311.db.engine import make_engine  # noqa: E402
+from cac311.db.queries import run_query  # noqa: E402
 from cac311.db.setup import prepare_database  # noqa: E402
 from cac311.filters import CaseFilters  # noqa: E402
 from cac311.ingest.demo import generate_demo  # noqa: E402
@@ -150,7 +151,8 @@ def fill(url: str, cases: int, refill: bool) -> dict[str, Any]:
         conn.execute(
             sa.text(
                 "truncate quarantine, press_releases, directory_reviews, transfers, cases,"
-                " entities, import_batches restart identity cascade"
+                " entities, import_batches, summary_received, summary_closed, summary_open,"
+                " summary_values restart identity cascade"
             )
         )
     seconds, _ = timed(lambda: generate_demo(engine, Settings(), cases=cases, seed=311))
@@ -212,7 +214,7 @@ def _cold_and_cached(at: Any, repeat: int) -> dict[str, Any]:
 
 def page_times(url: str, pages: dict[str, str], timeout: float, repeat: int) -> dict[str, Any]:
     """Cold and cached server time of each page; Resumen's is also timed for a filter change."""
-    from cac311.ui.filters import PARAM_SECTOR, widget_key
+    from cac311.ui.filters import PARAM_CASE_TYPE, PARAM_PROVINCE, PARAM_SECTOR, widget_key
 
     results: dict[str, Any] = {}
     with database_env(url):
@@ -234,6 +236,16 @@ def page_times(url: str, pages: dict[str, str], timeout: float, repeat: int) -> 
                 "filter_change_s": round(statistics.median(changes), 3),
                 "filter_change_runs_s": [round(x, 3) for x in changes],
                 "sectors": list(FILTER_SECTORS[:repeat]),
+                "problems": _problems(at),
+            }
+            # A case type and then a province on top (the summaries' detail rows, not the
+            # per-entity rollups the sector filter reads).
+            detail = []
+            for param, values in ((PARAM_CASE_TYPE, ["queja"]), (PARAM_PROVINCE, ["PA-8"])):
+                box = at.sidebar.multiselect(key=widget_key(param))
+                detail.append(timed(lambda b=box, v=values: b.set_value(v).run())[0])
+            results["Resumen (filtro tipo, luego provincia)"] = {
+                "filter_change_runs_s": [round(x, 3) for x in detail],
                 "problems": _problems(at),
             }
     return results
@@ -286,6 +298,23 @@ def loader_times(url: str, month: str) -> dict[str, float]:
         ),
         "breakdown case_type entidad": lambda: monthly.breakdown(
             engine, settings, period=period, by="case_type", filters=one
+        ),
+        "trend_and_deltas tipo queja (detalle)": lambda: trend(CaseFilters(case_types=("queja",))),
+        "monthly_trend 13 meses por canal (detalle)": lambda: monthly.monthly_trend(
+            engine, settings, period=period, months=13, dates=dates, split_by="channel"
+        ),
+        "filter_values (barra lateral)": lambda: run_query(
+            engine, "summaries__filter_values", {}, None
+        ),
+        "trend_and_deltas (13 meses) desde los casos": lambda: monthly.aggregates(
+            engine,
+            settings,
+            first=period.month.shift(-12),
+            last=period.month,
+            mode=mode,
+            filters=nofilter,
+            group_by=None,
+            source=monthly.CASES,
         ),
     }
     times = {name: round(timed(call)[0], 3) for name, call in calls.items()}
@@ -611,6 +640,9 @@ def print_report(report: dict[str, Any]) -> None:
         for name, page in run["pages"].items():
             if "filter_change_s" in page:
                 print(f"{name:<44}{page['filter_change_s']:>10.3f}{'':>14}")
+            elif "filter_change_runs_s" in page:
+                runs = " / ".join(f"{x:.3f}" for x in page["filter_change_runs_s"])
+                print(f"{name:<44}{runs:>24}")
             else:
                 print(f"{name:<44}{page['cold_s']:>10.3f}{page['cached_s']:>14.3f}")
         for name, seconds in run.get("loaders", {}).items():

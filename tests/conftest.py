@@ -27,6 +27,10 @@ DATA_TABLES = (
     "obligation_reviews",
     "obligation_attachments",
     "user_entities",
+    "summary_received",
+    "summary_closed",
+    "summary_open",
+    "summary_values",
     "audit_log",
     "user_sessions",
     "users",
@@ -71,8 +75,8 @@ def empty_tables(engine: Engine) -> None:
                 conn.execute(sa.text(f"delete from {table}"))
             conn.execute(
                 sa.text(
-                    "delete from app_settings"
-                    " where key not in ('zona_horaria', 'dias_libres_extra')"
+                    "delete from app_settings where key not in"
+                    " ('zona_horaria', 'dias_libres_extra', 'resumenes_limite_dias')"
                 )
             )
 

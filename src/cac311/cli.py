@@ -101,6 +101,25 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_check(args: argparse.Namespace) -> int:
+    from cac311.db.engine import make_engine
+    from cac311.db.summary_check import check_summaries
+
+    engine = make_engine(resolve_database_url(getattr(args, "database_url", None)), read_only=True)
+    result = check_summaries(engine)
+    if result.ok:
+        print(f"Resúmenes mensuales iguales a los casos ({result.rows} filas comparadas).")
+        return 0
+    for line in result.differences:
+        print(line)
+    print(
+        f"{len(result.differences)} diferencias entre los resúmenes mensuales y los casos; "
+        "cac311 db upgrade los reconstruye si cambió el límite legal.",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from cac311.ingest.demo import generate_demo
 
@@ -313,6 +332,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="aplica las migraciones", parents=[common]).set_defaults(
         handler=cmd_db_upgrade
     )
+    db_sub.add_parser(
+        "check", help="compara los resúmenes mensuales con los casos", parents=[common]
+    ).set_defaults(handler=cmd_db_check)
 
     demo = sub.add_parser("demo", help="genera datos sintéticos reproducibles", parents=[common])
     demo.add_argument("--cases", type=int, default=250_000, help="número de casos (250000)")

@@ -15,6 +15,7 @@ import polars as pl
 from sqlalchemy.engine import Engine
 
 from cac311.db.bulk import copy_into
+from cac311.db.summary_changes import SummaryChanges
 from cac311.ingest.localdates import add_local_columns
 from metrics.daycount import calendar_frame
 
@@ -80,8 +81,13 @@ def insert_entities(engine: Engine, entities: Iterable[tuple[str, str, str, bool
 
 
 def insert_cases(engine: Engine, cases: Iterable[Mapping[str, Any]]) -> None:
+    """Insert new cases, keeping the monthly summaries equal to them (as every write path)."""
+    rows = case_rows(cases)
     with engine.begin() as conn:
-        copy_into(conn, "cases", case_rows(cases))
+        changes = SummaryChanges(conn)
+        copy_into(conn, "cases", rows)
+        changes.add_rows(rows)
+        changes.apply()
 
 
 def utc(local: str) -> datetime:

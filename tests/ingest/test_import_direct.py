@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from cac311.config import Settings
+from cac311.db.summary_check import check_summaries
 from cac311.errors import UserError
 from cac311.ingest import fastcsv, importer, upsert
 from cac311.ingest.importer import import_bytes
@@ -89,6 +90,7 @@ def test_direct_path_same_rows_and_counts_as_staging(
     assert _structures(engine) == before
     direct_rows = _cases(engine)
     assert len(direct_rows) == 60
+    assert check_summaries(engine).differences == []  # built in Polars while streaming
     again = import_bytes(engine, Settings(), "cases", CASES.encode(), "c.csv")
     assert (again.inserted, again.updated, again.unchanged, again.quarantined) == (0, 0, 60, 3)
 
@@ -98,6 +100,7 @@ def test_direct_path_same_rows_and_counts_as_staging(
     staged = import_bytes(engine, Settings(), "cases", CASES.encode(), "c.csv")
     assert (staged.inserted, staged.quarantined) == (60, 3)
     assert _cases(engine) == direct_rows
+    assert check_summaries(engine).differences == []  # refreshed in SQL after the upsert
 
 
 @pytest.mark.usefixtures("small_batches")

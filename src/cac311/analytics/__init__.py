@@ -7,7 +7,8 @@ them, so a page's figures and its "Datos al" stamp always come from the same sta
 
 - `dates`      the data's dates (datos_al, months with data) and the import stamp;
 - `monthly`    received / closed / open-at-month-end aggregates → publication table, ranking,
-               trends, MoM/YoY deltas, breakdowns (one SQL family, one group-by allow-list);
+               trends, MoM/YoY deltas, breakdowns (one SQL family, one group-by allow-list),
+               read from the monthly summaries when they can answer (`cac311.db.summaries`);
 - `open_cases` age on a date: aging buckets and the case lists an enlace acts on;
 - `closures`   cases closed in a month: distribution of days, service SLA clock, same-minute
                closures;

@@ -11,6 +11,14 @@ They run at the same time on three pooled connections (a page waits for the slow
 the sum, docs/benchmarks.md) and `metrics.monthly` turns them into the figures. The publication
 table, the ranking, the trends with their MoM/YoY deltas and the breakdowns are all this one
 family with a different group and month window.
+
+Each of the three has two sources giving the same rows: the monthly summaries
+(`queries/summaries__*_by_month.sql`, kept equal to the cases by every write path,
+`cac311.db.summaries`), read whenever they can answer — built for the settings' legal limit and
+a grouping they keep (not category) — and the cases themselves (`queries/cases__*.sql`), the
+reference `cac311 db check` and the tests compare the summaries with. The summaries' rollup rows
+(one per entity and month) answer when no case type, channel or province filter or group is
+asked; their detail rows otherwise.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from cac311.analytics.common import maturity, month_window
 from cac311.analytics.dates import DataDates
 from cac311.config import Settings
 from cac311.db.queries import run_query
+from cac311.db.summaries import summary_horizon, summary_limit
 from cac311.filters import NO_FILTERS, CaseFilters
 from metrics.definitions import MISSING_VALUE
 from metrics.deltas import kpi_changes
@@ -75,6 +84,44 @@ _OPEN_SCHEMA = {
 }
 
 
+# The groupings the summaries keep (the `summary_group_key` SQL fragment lists the same, tested).
+SUMMARY_GROUPS: Final[tuple[str, ...]] = tuple(c for c in GROUP_BY_COLUMNS if c != "category")
+_DETAIL_GROUPS: Final = frozenset({"case_type", "channel", "province"})
+
+
+@dataclass(frozen=True)
+class AggregateSource:
+    """Where the three aggregates come from: the summaries (at one level) or the cases."""
+
+    summaries: bool
+    detalle: bool = True
+
+    def params(self, filters: CaseFilters, group_by: str | None) -> dict[str, Any]:
+        common = {"group_by": group_key(group_by), **filters.as_params()}
+        return {**common, "detalle": self.detalle} if self.summaries else common
+
+
+CASES = AggregateSource(summaries=False)
+
+
+def source_for(
+    engine: Engine, limit: int | None, filters: CaseFilters, group_by: str | None, last: Month
+) -> AggregateSource:
+    """The summaries when they are built for `limit` (None: any limit, for the closed-case
+    histogram, which keeps every day count), keep `group_by` and reach month `last` (they end
+    at the month of datos_al; a later month end still has open cases); else the cases."""
+    if group_by not in (None, *SUMMARY_GROUPS):
+        return CASES
+    built = summary_limit(engine)
+    if built is None or (limit is not None and built != limit):
+        return CASES
+    horizon = summary_horizon(engine)
+    if horizon is None or last > horizon:
+        return CASES
+    detail = bool(filters.case_types or filters.channels or filters.provinces)
+    return AggregateSource(summaries=True, detalle=detail or group_by in _DETAIL_GROUPS)
+
+
 def group_key(group_by: str | None) -> str:
     """The `:group_by` value of a grouping (None: one group); ValueError outside the allow-list."""
     if group_by is None:
@@ -115,8 +162,8 @@ class Aggregates:
         return merged.figures([TOTAL_ID], months, legal_limit)
 
 
-def _common(mode: DayMode, filters: CaseFilters, group_by: str | None) -> dict[str, Any]:
-    return {"group_by": group_key(group_by), "mode": mode, **filters.as_params()}
+def _months(first: Month, last: Month) -> dict[str, Any]:
+    return {"start_month": first.yyyymm, "end_month": last.yyyymm}
 
 
 def closed_histogram(
@@ -127,15 +174,55 @@ def closed_histogram(
     mode: DayMode,
     filters: CaseFilters,
     group_by: str | None,
+    source: AggregateSource | None = None,
 ) -> pl.DataFrame:
     """Cases closed in months `first`..`last` per group, month closed and day count:
-    grupo, mes, dias, casos."""
-    return run_query(
-        engine,
-        "cases__closed_histogram_by_month",
-        {**_common(mode, filters, group_by), **month_window(first, last)},
-        _HISTOGRAM_SCHEMA,
-    )
+    grupo, mes, dias, casos. `source`: default the summaries when they can answer."""
+    source = source or source_for(engine, None, filters, group_by, last)
+    params = {**source.params(filters, group_by), "mode": mode}
+    window: dict[str, Any]
+    if source.summaries:
+        name, window = "summaries__closed_histogram_by_month", _months(first, last)
+    else:
+        name, window = "cases__closed_histogram_by_month", dict(month_window(first, last))
+    return run_query(engine, name, {**params, **window}, _HISTOGRAM_SCHEMA)
+
+
+def _received(
+    engine: Engine,
+    source: AggregateSource,
+    params: dict[str, Any],
+    *,
+    first: Month,
+    last: Month,
+    limit: int,
+) -> pl.DataFrame:
+    window: dict[str, Any]
+    if source.summaries:
+        query, window = "summaries__received_by_month", _months(first, last)
+    else:
+        query = "cases__received_by_month"
+        window = {**month_window(first, last), "legal_limit": limit}
+    return run_query(engine, query, {**params, **window}, _RECEIVED_SCHEMA)
+
+
+def _open_ends(
+    engine: Engine,
+    source: AggregateSource,
+    params: dict[str, Any],
+    *,
+    first: Month,
+    last: Month,
+    limit: int,
+) -> pl.DataFrame:
+    ends = [m.last_day for m in first.through(last)]
+    window: dict[str, Any] = {"first_end_on": ends[0], "last_end_on": ends[-1]}
+    if source.summaries:
+        query = "summaries__open_at_month_end"
+    else:
+        query = "cases__open_at_month_end"
+        window = {**window, "end_dates": ends, "legal_limit": limit}
+    return run_query(engine, query, {**params, **window}, _OPEN_SCHEMA)
 
 
 def aggregates(
@@ -147,21 +234,18 @@ def aggregates(
     mode: DayMode,
     filters: CaseFilters,
     group_by: str | None,
+    source: AggregateSource | None = None,
 ) -> Aggregates:
-    """The received, closed-histogram and open-at-end frames of months `first`..`last`."""
-    common = _common(mode, filters, group_by)
-    window = month_window(first, last)
-    ends = [m.last_day for m in first.through(last)]
+    """The received, closed-histogram and open-at-end frames of months `first`..`last`.
+
+    `source`: where to read them (default: the summaries when they can answer, else the cases).
+    """
     limit = settings.legal_limit_days
+    source = source or source_for(engine, limit, filters, group_by, last)
+    params = {**source.params(filters, group_by), "mode": mode}
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="cac311-aggregates") as pool:
         jobs = (
-            pool.submit(
-                run_query,
-                engine,
-                "cases__received_by_month",
-                {**common, **window, "legal_limit": limit},
-                _RECEIVED_SCHEMA,
-            ),
+            pool.submit(_received, engine, source, params, first=first, last=last, limit=limit),
             pool.submit(
                 closed_histogram,
                 engine,
@@ -170,20 +254,9 @@ def aggregates(
                 mode=mode,
                 filters=filters,
                 group_by=group_by,
+                source=source,
             ),
-            pool.submit(
-                run_query,
-                engine,
-                "cases__open_at_month_end",
-                {
-                    **common,
-                    "end_dates": ends,
-                    "first_end_on": ends[0],
-                    "last_end_on": ends[-1],
-                    "legal_limit": limit,
-                },
-                _OPEN_SCHEMA,
-            ),
+            pool.submit(_open_ends, engine, source, params, first=first, last=last, limit=limit),
         )
         received, histogram, open_raw = (job.result() for job in jobs)
     open_ends = open_raw.select(

@@ -34,6 +34,10 @@ KNOWN_TABLES = frozenset(
         "users",
         "audit_log",
         "app_settings",
+        "summary_received",
+        "summary_closed",
+        "summary_open",
+        "summary_values",
     }
 )
 COPY_CHUNK_ROWS = 200_000

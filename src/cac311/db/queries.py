@@ -153,13 +153,18 @@ def coerce(
     return frame.select(exprs)
 
 
-def run_query(
+def bound_statement(
     bind: Engine | Connection,
     name: str,
     params: Mapping[str, Any] | None = None,
-    schema: Mapping[str, pl.DataType | type[pl.DataType]] | None = None,
-) -> pl.DataFrame:
-    """Run the named query with `:named` parameters and return a Polars frame."""
+    template: str = "{query}",
+) -> tuple[sa.TextClause, dict[str, Any]]:
+    """The named query as a statement and its bound parameters, checked against its header.
+
+    `template` wraps the query's text in fixed SQL written by the caller (e.g.
+    `insert into summary_x (...) select ... from ({query}) as q`); values still travel only as
+    `:named` parameters.
+    """
     params = dict(params or {})
     query = load_query(name, bind.dialect.name)
     if set(params) != query.declared_params:
@@ -168,10 +173,21 @@ def run_query(
             f"{sorted(query.declared_params)}"
         )
     bound = {k: _bind_value(v, bind.dialect.name) for k, v in params.items()}
-    statement = sa.text(query.body)
+    statement = sa.text(template.format(query=query.body))
     expanding = [k for k, v in bound.items() if isinstance(v, list | tuple)]
     if expanding:
         statement = statement.bindparams(*(sa.bindparam(k, expanding=True) for k in expanding))
+    return statement, bound
+
+
+def run_query(
+    bind: Engine | Connection,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    schema: Mapping[str, pl.DataType | type[pl.DataType]] | None = None,
+) -> pl.DataFrame:
+    """Run the named query with `:named` parameters and return a Polars frame."""
+    statement, bound = bound_statement(bind, name, params)
     frame = pl.read_database(
         statement, bind, execute_options={"parameters": bound}, infer_schema_length=None
     )

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection, Engine
 from cac311.config import Settings
 from cac311.db import migrate
 from cac311.db.bulk import copy_into
+from cac311.db.summaries import rebuild_summaries, summary_limit
 from metrics.daycount import calendar_frame
 
 
@@ -55,13 +56,19 @@ def refresh_calendar(conn: Connection, settings: Settings) -> bool:
 
 
 def prepare_database(engine: Engine, settings: Settings) -> bool:
-    """Upgrade the schema and make sure the calendar exists. Returns True if anything changed."""
+    """Upgrade the schema, make sure the calendar exists and the monthly summaries are built for
+    the settings' legal limit. Returns True if anything changed."""
     upgraded = migrate.upgrade(engine)
     with engine.begin() as conn:
         changed = refresh_calendar(conn, settings)
         stored = read_settings_table(conn)
         if "zona_horaria" not in stored:
             write_setting(conn, "zona_horaria", settings.timezone)
+        # The monthly summaries follow the working-day ordinals and the legal limit: rebuilt in
+        # the same transaction when either changed (cac311.db.summaries).
+        if changed or summary_limit(conn) != settings.legal_limit_days:
+            rebuild_summaries(conn, settings.legal_limit_days)
+            changed = True
     return upgraded or changed
 
 

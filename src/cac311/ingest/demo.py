@@ -33,6 +33,7 @@ from tqdm import tqdm
 from cac311.config import Settings
 from cac311.db.bulk import copy_into
 from cac311.db.setup import stored_timezone
+from cac311.db.summary_frames import write_summaries_from
 from cac311.errors import UserError
 from cac311.ingest import demo_obligations
 from cac311.ingest.demo_catalog import (
@@ -557,6 +558,7 @@ def generate_demo(
             raise UserError(NOT_EMPTY)
         batch_id = _start_batch(conn, cases, seed, today)
         _write(conn, frames, batch_id, bar)
+        write_summaries_from(conn, frames.cases)  # the monthly summaries, same transaction
         conn.execute(
             sa.text("update import_batches set finished_at = :at where batch_id = :batch_id"),
             {"at": datetime.now(UTC).replace(tzinfo=None), "batch_id": batch_id},

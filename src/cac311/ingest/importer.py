@@ -62,6 +62,7 @@ from cac311.ingest.mapping import (
 )
 from cac311.ingest.readers import TableSource, open_table
 from cac311.ingest.reasons import reason_text, warning_text
+from cac311.ingest.summary_hook import SummaryHook
 from cac311.ingest.upsert import (
     begin_direct_load,
     create_staging,
@@ -395,6 +396,7 @@ def _run(
     report.batch_id = _start_batch(conn, report, source.sha256, imported_by)
     batch_id = pl.lit(report.batch_id, dtype=pl.Int32).alias("batch_id")
     direct = begin_direct_load(conn, spec, source.estimated_rows)
+    summary = SummaryHook(conn, spec, direct=direct is not None)
     target = spec.table if direct is not None else f"tmp_import_{spec.table}"
     if direct is None:
         create_staging(conn, spec)
@@ -421,6 +423,7 @@ def _run(
         rejected = checked.rejected.with_columns(batch_id)
         warned = checked.warnings.with_columns(batch_id)
         writer.submit([(target, accepted), ("quarantine", rejected), ("import_warnings", warned)])
+        summary.add_batch(accepted)
         if direct is not None:
             report.inserted += accepted.height
         report.rows_read += checked.marked.height
@@ -460,16 +463,17 @@ def _run(
         writer.close()
     if looks_up_cases:
         conn.execute(sa.text(f"drop table if exists {CASE_LOOKUP_TABLE}"))
-    if direct is not None:
-        rebuild_secondary(conn, spec, direct)
-    else:
-        counts = upsert(conn, spec, present)
-        drop_staging(conn, spec)
-        report.inserted, report.updated, report.unchanged = (
-            counts.inserted,
-            counts.updated,
-            counts.unchanged,
-        )
+    with summary.applying(present):
+        if direct is not None:
+            rebuild_secondary(conn, spec, direct)
+        else:
+            counts = upsert(conn, spec, present)
+            drop_staging(conn, spec)
+            report.inserted, report.updated, report.unchanged = (
+                counts.inserted,
+                counts.updated,
+                counts.unchanged,
+            )
     _finish_batch(conn, report)
 
 

@@ -25,6 +25,7 @@ from cac311.analytics.dates import DataDates, DataFacts, data_facts
 from cac311.config import Settings
 from cac311.db.engine import make_engine
 from cac311.db.queries import run_query
+from cac311.db.summaries import summary_limit
 from cac311.export.publication import Bundle, build_bundle
 from cac311.filters import CaseFilters
 from cac311.publishing.calendar_view import CalendarView, calendar_view
@@ -112,7 +113,10 @@ def _distinct(values: pl.DataFrame, column: str) -> tuple[str, ...]:
 def filter_options(source: Source) -> FilterOptions:
     engine = read_engine(source.url)
     entities = monthly.entities(engine)
-    values = run_query(engine, "cases__filter_values", {}, _FILTER_VALUES_SCHEMA)
+    # The summaries hold every combination in a few thousand rows; the cases need a full scan.
+    built = summary_limit(engine) is not None
+    query = "summaries__filter_values" if built else "cases__filter_values"
+    values = run_query(engine, query, {}, _FILTER_VALUES_SCHEMA)
     return FilterOptions(
         entities=tuple(
             (str(r["entity_id"]), str(r["name"]), str(r["sector"] or ""))
