@@ -1,4 +1,5 @@
-"""A slow, obviously-correct reference for `metrics.early_warning`, entity by entity, month by month.
+"""A slow, obviously-correct reference for `metrics.early_warning`, entity by entity, month by
+month.
 
 Written from the words of docs/metrics.md §16 with plain Python loops and `math` (no Polars
 expressions, no shifts or window functions): for each month it looks back through the calendar
