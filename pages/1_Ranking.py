@@ -21,6 +21,7 @@ from cac311.ui.format import (
 )
 from cac311.ui.guard import ENTIDAD, RANKING, page_setup
 from cac311.ui.safe import LONG, SHORT, md, plain
+from cac311.ui.views import early_warning as warning_views
 from cac311.ui.views import ranking as views
 from cac311.ui.views.labels import relabel
 from cac311.ui.widgets import csv_download, data_table, plot
@@ -67,6 +68,7 @@ def columns_config(with_position: bool) -> dict[str, Any]:
         "vencidos_fin_mes": number("vencidos_fin_mes", "Vencidos", "%d"),
         "mediana_dias": number("mediana_dias", "Mediana (días)", "%.1f"),
         "p90_dias": number("p90_dias", "P90 (días)", "%.1f"),
+        "alerta": st.column_config.TextColumn("Alerta", help=warning_views.MARK_HELP),
     }
     if with_position:
         config["posicion"] = st.column_config.NumberColumn(
@@ -114,6 +116,10 @@ def table(frame: pl.DataFrame, key: str, with_position: bool = True) -> None:
 
 with stop_on_error("calcular el ranking"):
     ranking = loaders.ranking(ctx.source, ctx.period, ctx.chosen.cases)
+with stop_on_error("calcular las alertas de deterioro"):
+    flags = warning_views.month_states(
+        loaders.early_warning(ctx.source, ctx.period, ctx.chosen.cases), ctx.month
+    )
 
 ctx.stamp()
 if OWN:
@@ -123,7 +129,10 @@ if ranking.is_empty():
     st.stop()
 
 ranked = relabel(views.ranked_view(ranking, OWN), {"sector": SECTOR_LABELS})
-unranked = relabel(views.unranked_view(ranking, OWN), {"sector": SECTOR_LABELS})
+ranked = warning_views.with_mark(ranked, flags)
+unranked = warning_views.with_mark(
+    relabel(views.unranked_view(ranking, OWN), {"sector": SECTOR_LABELS}), flags
+)
 tab_ranking, tab_sector, tab_funnel = st.tabs(
     ["Ranking nacional", "Por sector", "Gráfico de embudo"]
 )
@@ -162,7 +171,7 @@ mes): el cumplimiento que la entidad supera con razonable seguridad.
             "se muestran sin posición porque con tan pocos casos el orden no sería justo."
         )
         table(unranked, key="ranking_no_clasificadas", with_position=False)
-    export = views.ranking_export(ranking, ctx.period)
+    export = views.ranking_export(ranking, ctx.period, flags)
     if csv_download(
         "Descargar ranking (CSV)",
         csv_bytes(export),
@@ -198,6 +207,7 @@ with tab_sector:
             "nacional: no se recalcula dentro del sector."
         )
         peers = relabel(views.sector_peers(ranking, sector, OWN), {"sector": SECTOR_LABELS})
+        peers = warning_views.with_mark(peers, flags)
         table(peers, key="ranking_sector_tabla")
     ctx.stamp()
 

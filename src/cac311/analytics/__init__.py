@@ -13,5 +13,6 @@ them, so a page's figures and its "Datos al" stamp always come from the same sta
 - `closures`   cases closed in a month: distribution of days, service SLA clock, same-minute
                closures;
 - `directory`  directory freshness, stale-and-breaching entities, press-release anticipation;
-- `imports`    import batches and quarantine.
+- `imports`    import batches and quarantine;
+- `early_warning` early-warning flags per entity on the monthly family's índice (§16).
 """
