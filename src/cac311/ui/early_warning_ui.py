@@ -11,7 +11,7 @@ from cac311.filters import CaseFilters
 from cac311.ui import loaders
 from cac311.ui.charts.early_warning import control_chart
 from cac311.ui.errors import stop_on_error
-from cac311.ui.format import MODE_LABELS, month_long
+from cac311.ui.format import MODE_LABELS, definition, metric_label, month_long
 from cac311.ui.guard import PageContext
 from cac311.ui.safe import md
 from cac311.ui.views import early_warning as views
@@ -28,18 +28,20 @@ RULE_MD = (
 )
 
 _COLUMNS = {
-    "entidad_id": st.column_config.TextColumn("Código"),
+    "entidad_id": st.column_config.TextColumn("Código", help=definition("entidad_id")),
     "entidad": st.column_config.TextColumn("Entidad", width="medium"),
-    "indice_cumplimiento": st.column_config.NumberColumn("Índice del mes", format="%.1f %%"),
+    "indice_cumplimiento": st.column_config.NumberColumn(
+        "Índice del mes", format="%.1f %%", help=definition("indice_cumplimiento")
+    ),
     "linea_base_pct": st.column_config.NumberColumn(
-        "Línea base", format="%.1f %%", help="Índice conjunto de los 12 meses de referencia."
+        metric_label("linea_base_pct"), format="%.1f %%", help=definition("linea_base_pct")
     ),
     "lic_2s_pct": st.column_config.NumberColumn(
-        "Límite inferior 2σ", format="%.1f %%", help="Con el n del mes."
+        metric_label("lic_2s_pct"), format="%.1f %%", help=definition("lic_2s_pct")
     ),
-    "n": st.column_config.NumberColumn("n", format="%d"),
+    "n": st.column_config.NumberColumn("n", format="%d", help=definition("n")),
     "ultima_senal": st.column_config.TextColumn(
-        "Última señal", help="Mes de la última señal que encendió o renovó la alerta."
+        metric_label("ultima_senal"), help=definition("ultima_senal")
     ),
 }
 
