@@ -56,7 +56,8 @@ def test_resumen_lists_the_entities_en_deterioro(
     listed = table_with(at, "ultima_senal")
     assert sorted(listed["entidad_id"]) == expected
     assert (listed["indice_cumplimiento"] < listed["lic_2s_pct"]).any()
-    assert any(f"{len(expected)} entidad" in w.value for w in at.warning)
+    assert any(f"{len(expected)} entidad" in m.value for m in at.markdown)
+    assert not at.warning  # warnings are the URL notices only
 
 
 def test_resumen_does_not_evaluate_the_month_of_datos_al(open_page: PageRunner) -> None:
@@ -85,7 +86,8 @@ def test_entidad_shows_the_control_chart_of_a_deteriorating_entity(
     at = open_page("pages/2_Entidad.py", role="admin", params={"e": DETERIORATING_ENTITY})
     assert not at.exception and not at.error
     assert any("#### Alerta temprana de deterioro" in m.value for m in at.markdown)
-    assert any("está en deterioro" in w.value for w in at.warning)
+    assert any("está en deterioro" in m.value for m in at.markdown)
+    assert not at.warning
     specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
     [control] = [s for s in specs if s["layout"]["title"]["text"] == TITLE]
     names = [trace["name"] for trace in control["data"]]
@@ -100,7 +102,7 @@ def test_entidad_of_an_entity_in_control_or_not_evaluated(
     at = open_page("pages/2_Entidad.py", role="enlace")  # MINSA
     assert not at.exception and not at.error
     assert "MINSA" not in flagged(demo_sqlite_url)
-    assert not any("está en deterioro" in w.value for w in at.warning)
+    assert not any("está en deterioro" in m.value for m in at.markdown)
     assert any("bajo control" in s.value for s in at.success) or any(
         "no se evalúa" in i.value for i in at.info
     )

@@ -67,10 +67,9 @@ def resumen_section(ctx: PageContext) -> None:
     else:
         entities_md = "entidad" if listed.height == 1 else "entidades"
         mode_md = MODE_LABELS[ctx.mode]
-        st.warning(
-            f"**{listed.height:d} {entities_md} en deterioro** en {month_long(ctx.month)} "
-            f"({mode_md}).",
-            icon=":material/trending_down:",
+        st.markdown(  # not st.warning: the page's warnings are the URL notices
+            f":material/trending_down: :red[**{listed.height:d} {entities_md} en deterioro**] "
+            f"en {month_long(ctx.month)} ({mode_md})."
         )
         data_table(listed, column_config=_COLUMNS, key="resumen_alertas")
     st.caption(RULE_MD)
@@ -85,10 +84,10 @@ def entity_section(ctx: PageContext, entity_id: str, filters: CaseFilters) -> No
     frame = views.chart_frame(flags, entity_id, ctx.month)
     who_md = md(entity_id)
     if state == EN_DETERIORO:
-        st.warning(
-            f"**{who_md} está en deterioro** en {month_long(ctx.month)}: su índice cayó por "
-            "debajo de lo que su propio historial permite esperar por azar.",
-            icon=":material/trending_down:",
+        st.markdown(  # not st.warning: the page's warnings are the URL notices
+            f":material/trending_down: :red[**{who_md} está en deterioro**] en "
+            f"{month_long(ctx.month)}: su índice cayó por debajo de lo que su propio historial "
+            "permite esperar por azar."
         )
     elif state == EN_CONTROL:
         st.success(
