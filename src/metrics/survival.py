@@ -41,6 +41,7 @@ from fractions import Fraction
 
 import polars as pl
 
+from metrics.period import Month
 from metrics.rounding import round_half_away
 
 # The cohort of month M for this figure: the cases received in the 3 calendar months M−2..M.
@@ -78,6 +79,14 @@ SUMMARY_SCHEMA: dict[str, pl.DataType] = {
     "km_mediana_dias": pl.Float64(),
     "km_pct_cerrados_en_plazo": pl.Float64(),
 }
+
+
+def cohort_window(month: Month, months: int = COHORT_MONTHS) -> tuple[Month, Month]:
+    """The first and last month of the cohort of `month`: the `months` calendar months
+    ending at it."""
+    if months < 1:
+        raise ValueError("a cohort window has at least one month")
+    return month.shift(-(months - 1)), month
 
 
 @dataclass(frozen=True)

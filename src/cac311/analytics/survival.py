@@ -18,12 +18,7 @@ from cac311.config import Settings
 from cac311.db.queries import run_query
 from cac311.filters import NO_FILTERS, CaseFilters
 from metrics import survival as km
-from metrics.period import Month, Period
-
-
-def cohort_months(period: Period, months: int = km.COHORT_MONTHS) -> tuple[Month, Month]:
-    """The first and last month of the cohort window of `period` (M−months+1 .. M)."""
-    return period.month.shift(-(months - 1)), period.month
+from metrics.period import Period
 
 
 def cohort_histogram(
@@ -39,7 +34,7 @@ def cohort_histogram(
     received in the window; empty when the database has no data (no datos_al)."""
     if datos_al is None:
         return pl.DataFrame(schema=km.HISTOGRAM_SCHEMA)
-    first, last = cohort_months(period, months)
+    first, last = km.cohort_window(period.month, months)
     return run_query(
         engine,
         "survival__cohort_histogram",
