@@ -48,7 +48,7 @@ from metrics.rounding import round_half_away
 # One month leaves most entities under KM_MIN_CASES; six would mix in half a year of old
 # behaviour. Censoring at datos_al lets the young months count without waiting for them.
 COHORT_MONTHS = 3
-# Fewer cases than this in the cohort: "insuficiente" (the ranking's minimum n, SPEC §3).
+# Fewer cases than this in the cohort: "insuficiente" (the same 20 as the ranking's default n).
 KM_MIN_CASES = 20
 
 ESTIMATED = "estimada"
