@@ -64,7 +64,7 @@ def test_entidad_renders_for_every_role(open_page: PageRunner, role: str) -> Non
     assert not at.error
     assert at.title[0].value == "Entidad"
     assert len(at.metric) >= 8
-    assert len(at.get("plotly_chart")) == 7
+    assert len(at.get("plotly_chart")) == 8
     assert any(c.value.startswith("Datos al 15/11/2026") for c in at.caption)
 
 
