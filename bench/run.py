@@ -509,13 +509,10 @@ def _healthy(base: str) -> bool:
         return False
 
 
-def server_memory(url: str, timeout: float) -> dict[str, Any]:
-    """Peak RSS of `streamlit run app.py` with 1, then 5 concurrent browser sessions."""
-    from playwright.sync_api import sync_playwright
-
-    port = _free_port()
+def _start_server(url: str, port: int) -> subprocess.Popen[bytes]:
+    """`streamlit run app.py` on `url`, headless, on 127.0.0.1:`port`."""
     env = {**os.environ, "DATABASE_URL": url}
-    server = subprocess.Popen(
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -538,6 +535,26 @@ def server_memory(url: str, timeout: float) -> dict[str, Any]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def _settle(page: Any, timeout: float) -> None:
+    """Wait until a Streamlit page has its title, finished its run and shows no spinner."""
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout * 1000)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout * 1000
+    )
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=timeout * 1000,
+    )
+
+
+def server_memory(url: str, timeout: float) -> dict[str, Any]:
+    """Peak RSS of `streamlit run app.py` with 1, then 5 concurrent browser sessions."""
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    server = _start_server(url, port)
     base = f"http://127.0.0.1:{port}"
     result: dict[str, Any] = {}
     peak_tree = [0]
@@ -566,27 +583,16 @@ def server_memory(url: str, timeout: float) -> dict[str, Any]:
                 page.goto(base + path, timeout=timeout * 1000)
                 return page
 
-            def settle(page: Any) -> None:
-                page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout * 1000)
-                page.wait_for_selector(
-                    "[data-testid='stApp'][data-test-script-state='notRunning']",
-                    timeout=timeout * 1000,
-                )
-                page.wait_for_function(
-                    "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                    timeout=timeout * 1000,
-                )
-
             started = time.perf_counter()
             first = open_session(paths[0])
-            settle(first)
+            _settle(first, timeout)
             result["one_session_render_s"] = round(time.perf_counter() - started, 2)
             result["one_session_rss_mb"] = round(_status_kb(server.pid, "VmRSS") / 1024)
             result["one_session_peak_mb"] = round(_status_kb(server.pid, "VmHWM") / 1024)
             started = time.perf_counter()
             others = [open_session(path) for path in paths[1:]]
             for page in others:
-                settle(page)
+                _settle(page, timeout)
             result["five_sessions_render_s"] = round(time.perf_counter() - started, 2)
             result["five_sessions_rss_mb"] = round(_status_kb(server.pid, "VmRSS") / 1024)
             result["five_sessions_peak_mb"] = round(_status_kb(server.pid, "VmHWM") / 1024)
@@ -633,36 +639,41 @@ def sqlite_pages(cases: int, timeout: float, repeat: int) -> dict[str, Any]:
 # --- report -------------------------------------------------------------------------------------
 
 
+def _print_run(run: dict[str, Any]) -> None:
+    """One PostgreSQL run: page and loader times, export comparison, server memory."""
+    print(f"\n== PostgreSQL, {run['cases']:,} casos (carga 1 min: {run['load_before']}) ==")
+    print(f"{'medida':<44}{'frío (s)':>10}{'en caché (s)':>14}")
+    for name, page in run["pages"].items():
+        if "filter_change_s" in page:
+            print(f"{name:<44}{page['filter_change_s']:>10.3f}{'':>14}")
+        elif "filter_change_runs_s" in page:
+            runs = " / ".join(f"{x:.3f}" for x in page["filter_change_runs_s"])
+            print(f"{name:<44}{runs:>24}")
+        else:
+            print(f"{name:<44}{page['cold_s']:>10.3f}{page['cached_s']:>14.3f}")
+    for name, seconds in run.get("loaders", {}).items():
+        print(f"  loader {name:<37}{seconds:>10.3f}")
+    exp = run.get("export")
+    if exp:
+        print(
+            f"export {exp['month']}: {exp['export_s']:.3f} s · naive pandas "
+            f"{exp['naive_pandas_s']} s ({exp['naive_over_export']}×) · SQL a mano "
+            f"{exp['hand_sql_s']:.3f} s (export/SQL {exp['export_over_hand_sql']}×) · "
+            f"iguales: naive {exp['naive_matches_export']}, "
+            f"SQL {exp['hand_sql_matches_export']}"
+        )
+    mem = run.get("memory")
+    if mem:
+        print(
+            f"servidor: reposo {mem.get('idle_rss_mb')} MB · 1 sesión pico "
+            f"{mem.get('one_session_peak_mb')} MB · 5 sesiones pico "
+            f"{mem.get('five_sessions_peak_mb')} MB"
+        )
+
+
 def print_report(report: dict[str, Any]) -> None:
     for run in report["runs"]:
-        print(f"\n== PostgreSQL, {run['cases']:,} casos (carga 1 min: {run['load_before']}) ==")
-        print(f"{'medida':<44}{'frío (s)':>10}{'en caché (s)':>14}")
-        for name, page in run["pages"].items():
-            if "filter_change_s" in page:
-                print(f"{name:<44}{page['filter_change_s']:>10.3f}{'':>14}")
-            elif "filter_change_runs_s" in page:
-                runs = " / ".join(f"{x:.3f}" for x in page["filter_change_runs_s"])
-                print(f"{name:<44}{runs:>24}")
-            else:
-                print(f"{name:<44}{page['cold_s']:>10.3f}{page['cached_s']:>14.3f}")
-        for name, seconds in run.get("loaders", {}).items():
-            print(f"  loader {name:<37}{seconds:>10.3f}")
-        exp = run.get("export")
-        if exp:
-            print(
-                f"export {exp['month']}: {exp['export_s']:.3f} s · naive pandas "
-                f"{exp['naive_pandas_s']} s ({exp['naive_over_export']}×) · SQL a mano "
-                f"{exp['hand_sql_s']:.3f} s (export/SQL {exp['export_over_hand_sql']}×) · "
-                f"iguales: naive {exp['naive_matches_export']}, "
-                f"SQL {exp['hand_sql_matches_export']}"
-            )
-        mem = run.get("memory")
-        if mem:
-            print(
-                f"servidor: reposo {mem.get('idle_rss_mb')} MB · 1 sesión pico "
-                f"{mem.get('one_session_peak_mb')} MB · 5 sesiones pico "
-                f"{mem.get('five_sessions_peak_mb')} MB"
-            )
+        _print_run(run)
     if report.get("import"):
         imp = report["import"]
         print(

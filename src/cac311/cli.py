@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeAlias
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -318,15 +318,10 @@ def cmd_users(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = _global_options()
-    parser = _Parser(
-        prog="cac311",
-        description="Tablero 311 — herramientas de línea de comandos",
-        parents=[common],
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMANDO")
+Subparsers: TypeAlias = "argparse._SubParsersAction[Any]"
 
+
+def _add_db(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     db = sub.add_parser("db", help="esquema de la base de datos", parents=[common])
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACCIÓN")
     db_sub.add_parser("upgrade", help="aplica las migraciones", parents=[common]).set_defaults(
@@ -336,6 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="compara los resúmenes mensuales con los casos", parents=[common]
     ).set_defaults(handler=cmd_db_check)
 
+
+def _add_data(sub: Subparsers, common: argparse.ArgumentParser) -> None:
+    """`demo` and `import`: the commands that fill the database."""
     demo = sub.add_parser("demo", help="genera datos sintéticos reproducibles", parents=[common])
     demo.add_argument("--cases", type=int, default=250_000, help="número de casos (250000)")
     demo.add_argument("--seed", type=int, default=311, help="semilla (311)")
@@ -349,31 +347,31 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--encoding", default=None, help="codificación del archivo (p. ej. cp1252)")
     imp.set_defaults(handler=cmd_import)
 
+
+def _add_month_options(parser: argparse.ArgumentParser, *, day_mode_help: str) -> None:
+    """--month, --out, --dias and --allow-partial of the monthly exports."""
+    parser.add_argument("--month", required=True, type=MONTH, help="mes AAAA-MM")
+    parser.add_argument("--out", required=True, help="carpeta de salida")
+    parser.add_argument("--dias", type=DAY_MODE, default=DayMode.CALENDARIO, help=day_mode_help)
+    parser.add_argument("--allow-partial", action="store_true", help="permite un mes incompleto")
+
+
+def _add_export(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     exp = sub.add_parser("export", help="exporta datos", parents=[common])
     exp_sub = exp.add_subparsers(dest="export_command", required=True, metavar="QUÉ")
     pub = exp_sub.add_parser("publication", help="paquete de publicación mensual", parents=[common])
-    pub.add_argument("--month", required=True, type=MONTH, help="mes AAAA-MM")
-    pub.add_argument("--out", required=True, help="carpeta de salida")
-    pub.add_argument(
-        "--dias",
-        type=DAY_MODE,
-        default=DayMode.CALENDARIO,
-        help="calendario (por defecto) o habiles",
-    )
-    pub.add_argument("--allow-partial", action="store_true", help="permite un mes incompleto")
+    _add_month_options(pub, day_mode_help="calendario (por defecto) o habiles")
     pub.set_defaults(handler=cmd_export_publication)
     rep = exp_sub.add_parser("report", help="informe mensual en PDF (una página)", parents=[common])
-    rep.add_argument("--month", required=True, type=MONTH, help="mes AAAA-MM")
-    rep.add_argument("--out", required=True, help="carpeta de salida")
+    _add_month_options(rep, day_mode_help="calendario o habiles")
     rep.add_argument(
         "--entity", default=None, help="código de entidad, o all (todas y la nacional)"
     )
-    rep.add_argument(
-        "--dias", type=DAY_MODE, default=DayMode.CALENDARIO, help="calendario o habiles"
-    )
-    rep.add_argument("--allow-partial", action="store_true", help="permite un mes incompleto")
     rep.set_defaults(handler=cmd_export_report)
 
+
+def _add_delivery(sub: Subparsers, common: argparse.ArgumentParser) -> None:
+    """`send reports` and the publication calendar (`publication status|mark`)."""
     snd = sub.add_parser("send", help="envía los informes por correo", parents=[common])
     snd_sub = snd.add_subparsers(dest="send_command", required=True, metavar="QUÉ")
     srep = snd_sub.add_parser("reports", help="informes mensuales por correo", parents=[common])
@@ -397,6 +395,8 @@ def build_parser() -> argparse.ArgumentParser:
     mark.add_argument("--reason", required=True, help="motivo (p. ej., por qué fue tarde)")
     cal.set_defaults(handler=cmd_publication)
 
+
+def _add_users(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     usr = sub.add_parser("users", help="usuarios y roles", parents=[common])
     usr_sub = usr.add_subparsers(dest="users_command", required=True, metavar="ACCIÓN")
     add = usr_sub.add_parser("add", help="crea un usuario", parents=[common])
@@ -410,13 +410,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add.add_argument("--password-stdin", action="store_true", help="lee la contraseña de stdin")
     usr_sub.add_parser("list", help="lista los usuarios", parents=[common])
-    dis = usr_sub.add_parser("disable", help="deshabilita un usuario", parents=[common])
-    dis.add_argument("--email", required=True)
-    ena = usr_sub.add_parser("enable", help="rehabilita un usuario", parents=[common])
-    ena.add_argument("--email", required=True)
-    pw = usr_sub.add_parser("passwd", help="cambia la contraseña (lee de stdin)", parents=[common])
-    pw.add_argument("--email", required=True)
+    for action, text in (
+        ("disable", "deshabilita un usuario"),
+        ("enable", "rehabilita un usuario"),
+        ("passwd", "cambia la contraseña (lee de stdin)"),
+    ):
+        usr_sub.add_parser(action, help=text, parents=[common]).add_argument(
+            "--email", required=True
+        )
     usr.set_defaults(handler=cmd_users)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _global_options()
+    parser = _Parser(
+        prog="cac311",
+        description="Tablero 311 — herramientas de línea de comandos",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMANDO")
+    for add_commands in (_add_db, _add_data, _add_export, _add_delivery, _add_users):
+        add_commands(sub, common)
     return parser
 
 

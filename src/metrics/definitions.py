@@ -493,6 +493,58 @@ _ENTRIES: tuple[MetricDefinition, ...] = (
         "alerta.",
         "texto",
     ),
+    # --- time to close including open cases: Kaplan–Meier (docs/metrics.md §17) ---
+    MetricDefinition(
+        "km_casos",
+        "Casos de la cohorte (KM)",
+        "Casos recibidos en los 3 meses que terminan en el mes elegido (sin anulados), abiertos "
+        "o cerrados: la cohorte de la estimación Kaplan–Meier.",
+        "casos",
+    ),
+    MetricDefinition(
+        "km_cerrados",
+        "Cerrados de la cohorte (KM)",
+        "Casos de la cohorte ya cerrados a la fecha de corte (eventos de la curva).",
+        "casos",
+    ),
+    MetricDefinition(
+        "km_abiertos",
+        "Abiertos de la cohorte (KM)",
+        "Casos de la cohorte aún abiertos a la fecha de corte: cuentan con su edad a esa fecha "
+        "(censurados), no se descartan.",
+        "casos",
+    ),
+    MetricDefinition(
+        "km_max_dias",
+        "Mayor tiempo observado (KM)",
+        "El mayor tiempo observado en la cohorte: días hasta el cierre o edad a la fecha de "
+        "corte de un caso abierto. Si la mediana no se alcanza, es mayor que este número.",
+        "días",
+    ),
+    MetricDefinition(
+        "km_mediana_estado",
+        "Estado de la mediana estimada",
+        "«estimada»; «no_alcanzada» cuando menos de la mitad de la cohorte se estima cerrada "
+        "(la mediana supera el mayor tiempo observado); «insuficiente» con menos de 20 casos.",
+        "texto",
+    ),
+    MetricDefinition(
+        "km_mediana_dias",
+        "Mediana estimada (incluye abiertos)",
+        "Días en que la estimación Kaplan–Meier llega a la mitad de la cohorte cerrada, contando "
+        "los casos abiertos con su edad a la fecha de corte; vacía si no se alcanza o con menos "
+        "de 20 casos.",
+        "días",
+        direction="lower",
+    ),
+    MetricDefinition(
+        "km_pct_cerrados_en_plazo",
+        "Cerrados en plazo estimado (incluye abiertos)",
+        f"Porcentaje estimado (Kaplan–Meier) de la cohorte cerrado sin superar {_L}, contando "
+        "los casos abiertos con su edad a la fecha de corte; vacío con menos de 20 casos.",
+        "%",
+        direction="higher",
+    ),
 )
 
 METRIC_DEFINITIONS: dict[str, MetricDefinition] = {entry.code: entry for entry in _ENTRIES}

@@ -299,16 +299,7 @@ def _cases(
     category = _choose_within(rng, entity, cat_entity, cat_weight)
     cat_name = np.array([c[0] for e in ENTITIES for c in e.categories])
     cat_sla = np.array([c[1] or -1 for e in ENTITIES for c in e.categories])
-    province_p = np.array([p.weight for p in PROVINCES])
-    province = rng.choice(len(PROVINCES), size=cases, p=province_p / province_p.sum())
-    dist_province = np.array([i for i, p in enumerate(PROVINCES) for _ in p.districts])
-    dist_weight = np.array([d[1] for p in PROVINCES for d in p.districts])
-    district = _choose_within(rng, province, dist_province, dist_weight)
-    dist_name = np.array([d[0] for p in PROVINCES for d in p.districts])
-    home = _entity_homes()
-    home_province, home_district = home[0][entity], home[1][entity]
-    province = np.where(home_province >= 0, home_province, province)
-    district = np.where(home_district >= 0, home_district, district)
+    province, district = _places(rng, entity)
     type_p = np.array([t[1] for t in CASE_TYPES])
     case_type = rng.choice(len(CASE_TYPES), size=cases, p=type_p / type_p.sum())
 
@@ -323,8 +314,8 @@ def _cases(
             "case_type": np.array([t[0] for t in CASE_TYPES])[case_type],
             "category": cat_name[category],
             "channel": np.array([c[0] for c in CHANNELS])[channel],
-            "province": np.array([p.code for p in PROVINCES])[province],
-            "district": dist_name[district],
+            "province": province,
+            "district": district,
             "status": status,
             "sla_days": pl.Series(cat_sla[category], dtype=pl.Int32),
             "created_at": _to_utc(_local_seconds(first, created), timezone),
@@ -337,6 +328,22 @@ def _cases(
     )
     frame = add_local_columns(frame.drop("is_open"), "created", timezone, calendar)
     return add_local_columns(frame, "closed", timezone, calendar)
+
+
+def _places(rng: np.random.Generator, entity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Province code and district name per case: drawn by population, unless the entity has a
+    home province/district (a municipality's cases stay in it)."""
+    province_p = np.array([p.weight for p in PROVINCES])
+    province = rng.choice(len(PROVINCES), size=entity.size, p=province_p / province_p.sum())
+    dist_province = np.array([i for i, p in enumerate(PROVINCES) for _ in p.districts])
+    dist_weight = np.array([d[1] for p in PROVINCES for d in p.districts])
+    district = _choose_within(rng, province, dist_province, dist_weight)
+    dist_name = np.array([d[0] for p in PROVINCES for d in p.districts])
+    home = _entity_homes()
+    home_province, home_district = home[0][entity], home[1][entity]
+    province = np.where(home_province >= 0, home_province, province)
+    district = np.where(home_district >= 0, home_district, district)
+    return np.array([p.code for p in PROVINCES])[province], dist_name[district]
 
 
 def _entity_homes() -> tuple[np.ndarray, np.ndarray]:

@@ -380,14 +380,7 @@ def _run(
     # anything (a first load's DDL would otherwise hold it up at its first read, silently).
     import_lock(conn, announce=progress)
     spec = plan.spec
-    ctx = ValidationContext(
-        spec=spec,
-        profile=plan.profile,
-        file_timezone=plan.file_timezone,
-        db_timezone=stored_timezone(conn, settings),
-        calendar=calendar_frame(settings.extra_days_off),
-        known_entities=_known_entities(conn, spec),
-    )
+    ctx = _validation_context(conn, settings, plan)
     if conn.dialect.name == "postgresql":
         # Durability trade-off, not consistency: after a server crash only this last commit may
         # be lost (the import is then simply not there, all or nothing); the commit returns
@@ -400,9 +393,6 @@ def _run(
     target = spec.table if direct is not None else f"tmp_import_{spec.table}"
     if direct is None:
         create_staging(conn, spec)
-    looks_up_cases = spec.kind == "transfers"
-    if looks_up_cases:
-        _start_case_lookup(conn)
     present = set(plan.used) | set(plan.profile.defaults)
     raw_json = raw_row_json(source.header, plan.used)
     seen = pl.Series("__key", [], dtype=pl.String)
@@ -426,43 +416,18 @@ def _run(
         summary.add_batch(accepted)
         if direct is not None:
             report.inserted += accepted.height
-        report.rows_read += checked.marked.height
-        report.quarantined += rejected.height
-        report.reasons.update(rejected.get_column("reason").to_list())
-        room = SAMPLE_ROWS - len(report.rejected_sample)
-        if room > 0:
-            report.rejected_sample.extend(checked.rejected.head(room).to_dicts())
-        if warned.height:
-            report.warned += warned.height
-            report.warnings.update(
-                checked.warnings.select("code", "field").iter_rows()  # type: ignore[arg-type]
-            )
-            room = SAMPLE_ROWS - len(report.warning_sample)
-            if room > 0:
-                report.warning_sample.extend(checked.warnings.head(room).to_dicts())
+        _tally(report, checked)
         bar.update(checked.marked.height)
 
     writer = _BatchWriter(conn)
-    pool = ThreadPoolExecutor(max_workers=VALIDATION_WORKERS, thread_name_prefix="cac311-check")
-    pending: deque[Future[_CheckedBatch]] = deque()
     try:
         with bar:
-            for raw in source.frames(sorted(set(plan.used.values()))):
-                cases = None
-                if looks_up_cases:
-                    writer.wait()  # the connection is free for the lookup
-                    cases = _stored_cases(conn, _case_ids(raw, plan))
-                pending.append(pool.submit(_check_batch, raw, ctx, plan, raw_json, cases))
-                if len(pending) >= VALIDATION_WORKERS:
-                    apply(pending.popleft().result())
-            while pending:
-                apply(pending.popleft().result())
+            _validate_in_order(
+                conn, plan, source=source, ctx=ctx, raw_json=raw_json, writer=writer, apply=apply
+            )
         writer.wait()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
         writer.close()
-    if looks_up_cases:
-        conn.execute(sa.text(f"drop table if exists {CASE_LOOKUP_TABLE}"))
     with summary.applying(present):
         if direct is not None:
             rebuild_secondary(conn, spec, direct)
@@ -475,6 +440,72 @@ def _run(
                 counts.unchanged,
             )
     _finish_batch(conn, report)
+
+
+def _validate_in_order(
+    conn: Connection,
+    plan: _Plan,
+    *,
+    source: TableSource,
+    ctx: ValidationContext,
+    raw_json: pl.Expr,
+    writer: _BatchWriter,
+    apply: Callable[[_CheckedBatch], None],
+) -> None:
+    """Read the file batch by batch, validate up to VALIDATION_WORKERS batches at once in
+    threads, and hand each validated batch to `apply` in file order."""
+    looks_up_cases = plan.spec.kind == "transfers"  # each batch's cases, for their creation
+    if looks_up_cases:
+        _start_case_lookup(conn)
+    pool = ThreadPoolExecutor(max_workers=VALIDATION_WORKERS, thread_name_prefix="cac311-check")
+    pending: deque[Future[_CheckedBatch]] = deque()
+    try:
+        for raw in source.frames(sorted(set(plan.used.values()))):
+            cases = None
+            if looks_up_cases:
+                writer.wait()  # the connection is free for the lookup
+                cases = _stored_cases(conn, _case_ids(raw, plan))
+            pending.append(pool.submit(_check_batch, raw, ctx, plan, raw_json, cases))
+            if len(pending) >= VALIDATION_WORKERS:
+                apply(pending.popleft().result())
+        while pending:
+            apply(pending.popleft().result())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    if looks_up_cases:
+        writer.wait()
+        conn.execute(sa.text(f"drop table if exists {CASE_LOOKUP_TABLE}"))
+
+
+def _validation_context(conn: Connection, settings: Settings, plan: _Plan) -> ValidationContext:
+    """What validating a row needs from the database: its time zone, calendar and entities."""
+    return ValidationContext(
+        spec=plan.spec,
+        profile=plan.profile,
+        file_timezone=plan.file_timezone,
+        db_timezone=stored_timezone(conn, settings),
+        calendar=calendar_frame(settings.extra_days_off),
+        known_entities=_known_entities(conn, plan.spec),
+    )
+
+
+def _tally(report: ImportReport, checked: _CheckedBatch) -> None:
+    """Count one validated batch into the report: rows, quarantine reasons, warnings, samples."""
+    report.rows_read += checked.marked.height
+    report.quarantined += checked.rejected.height
+    report.reasons.update(checked.rejected.get_column("reason").to_list())
+    room = SAMPLE_ROWS - len(report.rejected_sample)
+    if room > 0:
+        report.rejected_sample.extend(checked.rejected.head(room).to_dicts())
+    if checked.warnings.height == 0:
+        return
+    report.warned += checked.warnings.height
+    report.warnings.update(
+        checked.warnings.select("code", "field").iter_rows()  # type: ignore[arg-type]
+    )
+    room = SAMPLE_ROWS - len(report.warning_sample)
+    if room > 0:
+        report.warning_sample.extend(checked.warnings.head(room).to_dicts())
 
 
 def _in_transaction(engine: Engine, work: Callable[[Connection], None], preview: bool) -> None:

@@ -149,20 +149,27 @@ def sectors_present(ranking: pl.DataFrame) -> list[str]:
 
 
 def ranking_export(
-    ranking: pl.DataFrame, period: Period, early_warning: pl.DataFrame | None = None
+    ranking: pl.DataFrame,
+    period: Period,
+    survival: pl.DataFrame | None = None,
+    early_warning: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The ranking frame as a CSV-ready table: RANKING_EXPORT_COLUMNS, ranked first by position,
     then the unranked by entidad_id; `periodo` = the month, `modo_dias` = the mode on every row.
-    `early_warning`: per-entity flags of the month (views.early_warning.month_states), joined
-    as the last columns `alerta_deterioro`, `estado_alerta`."""
+
+    `survival` (the Kaplan–Meier frame per entity, docs/metrics.md §17) adds its columns;
+    `early_warning` (the month's flags per entity, views.early_warning.month_states, §16) adds
+    `alerta_deterioro` and `estado_alerta`."""
     ordered = ranking.sort(["posicion", "entidad_id"], nulls_last=True)
-    table = ordered.with_columns(
+    export = ordered.with_columns(
         pl.lit(str(period.month), dtype=pl.String).alias("periodo"),
         pl.lit(period.mode.value, dtype=pl.String).alias("modo_dias"),
     ).select(RANKING_EXPORT_COLUMNS)
-    if early_warning is not None:  # docs/metrics.md §16
-        table = table.join(early_warning, on="entidad_id", how="left", maintain_order="left")
-    return table
+    if survival is not None:
+        export = export.join(survival, on="entidad_id", how="left", maintain_order="left")
+    if early_warning is not None:
+        export = export.join(early_warning, on="entidad_id", how="left", maintain_order="left")
+    return export
 
 
 @dataclass(frozen=True)
