@@ -21,6 +21,7 @@ from cac311.ui.format import (
 )
 from cac311.ui.guard import ENTIDAD, RANKING, page_setup
 from cac311.ui.safe import LONG, SHORT, md, plain
+from cac311.ui.views import early_warning as warning_views
 from cac311.ui.views import ranking as views
 from cac311.ui.views import survival as survival_views
 from cac311.ui.views.labels import relabel
@@ -77,6 +78,7 @@ def columns_config(with_position: bool) -> dict[str, Any]:
         "km_pct_cerrados_en_plazo": number(
             "km_pct_cerrados_en_plazo", "% en plazo estimado (incl. abiertos)", "%.1f %%"
         ),
+        "alerta": st.column_config.TextColumn("Alerta", help=warning_views.MARK_HELP),
     }
     if with_position:
         config["posicion"] = st.column_config.NumberColumn(
@@ -126,6 +128,10 @@ with stop_on_error("calcular el ranking"):
     ranking = loaders.ranking(ctx.source, ctx.period, ctx.chosen.cases)
 with stop_on_error("estimar el tiempo hasta el cierre"):
     survival = survival_loaders.survival_by_entity(ctx.source, ctx.period, ctx.chosen.cases)
+with stop_on_error("calcular las alertas de deterioro"):
+    flags = warning_views.month_states(
+        loaders.early_warning(ctx.source, ctx.period, ctx.chosen.cases), ctx.month
+    )
 
 ctx.stamp()
 if OWN:
@@ -134,13 +140,19 @@ if ranking.is_empty():
     st.info(f"Ninguna entidad tiene casos evaluados en {MONTH_TEXT} con los filtros aplicados.")
     st.stop()
 
-ranked = relabel(
-    survival_views.with_ranking_columns(views.ranked_view(ranking, OWN), survival),
-    {"sector": SECTOR_LABELS},
+ranked = warning_views.with_mark(
+    relabel(
+        survival_views.with_ranking_columns(views.ranked_view(ranking, OWN), survival),
+        {"sector": SECTOR_LABELS},
+    ),
+    flags,
 )
-unranked = relabel(
-    survival_views.with_ranking_columns(views.unranked_view(ranking, OWN), survival),
-    {"sector": SECTOR_LABELS},
+unranked = warning_views.with_mark(
+    relabel(
+        survival_views.with_ranking_columns(views.unranked_view(ranking, OWN), survival),
+        {"sector": SECTOR_LABELS},
+    ),
+    flags,
 )
 tab_ranking, tab_sector, tab_funnel = st.tabs(
     ["Ranking nacional", "Por sector", "Gráfico de embudo"]
@@ -182,7 +194,7 @@ mes): el cumplimiento que la entidad supera con razonable seguridad.
             "se muestran sin posición porque con tan pocos casos el orden no sería justo."
         )
         table(unranked, key="ranking_no_clasificadas", with_position=False)
-    export = views.ranking_export(ranking, ctx.period, survival)
+    export = views.ranking_export(ranking, ctx.period, survival, early_warning=flags)
     if csv_download(
         "Descargar ranking (CSV)",
         csv_bytes(export),
@@ -221,6 +233,7 @@ with tab_sector:
             survival_views.with_ranking_columns(views.sector_peers(ranking, sector, OWN), survival),
             {"sector": SECTOR_LABELS},
         )
+        peers = warning_views.with_mark(peers, flags)
         table(peers, key="ranking_sector_tabla")
     ctx.stamp()
 

@@ -12,6 +12,7 @@ from cac311.ui.audit import audit
 from cac311.ui.charts import entity as entity_charts
 from cac311.ui.charts import survival as survival_charts
 from cac311.ui.charts import trends as trend_charts
+from cac311.ui.early_warning_ui import entity_section as early_warning_section
 from cac311.ui.errors import stop_on_error
 from cac311.ui.filters import notices, url_choice
 from cac311.ui.format import (
@@ -318,6 +319,9 @@ with right:
     with stop_on_error("calcular la distribución de días"):
         distribution = loaders.days_distribution(ctx.source, ctx.period, entity_filters)
     plot(entity_charts.days_histogram(distribution, LIMIT, MODE_TEXT), key="entidad_dias")
+ctx.stamp()
+
+early_warning_section(ctx, entity, entity_filters)
 ctx.stamp()
 
 st.markdown("#### Casos abiertos y desglose")

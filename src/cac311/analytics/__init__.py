@@ -15,5 +15,6 @@ them, so a page's figures and its "Datos al" stamp always come from the same sta
 - `survival`   time to close including open cases: Kaplan–Meier per entity over the cohort
                window (open cases censored at datos_al, docs/metrics.md §17);
 - `directory`  directory freshness, stale-and-breaching entities, press-release anticipation;
-- `imports`    import batches and quarantine.
+- `imports`    import batches and quarantine;
+- `early_warning` early-warning flags per entity on the monthly family's índice (§16).
 """

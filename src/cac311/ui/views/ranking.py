@@ -149,12 +149,17 @@ def sectors_present(ranking: pl.DataFrame) -> list[str]:
 
 
 def ranking_export(
-    ranking: pl.DataFrame, period: Period, survival: pl.DataFrame | None = None
+    ranking: pl.DataFrame,
+    period: Period,
+    survival: pl.DataFrame | None = None,
+    early_warning: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The ranking frame as a CSV-ready table: RANKING_EXPORT_COLUMNS, ranked first by position,
     then the unranked by entidad_id; `periodo` = the month, `modo_dias` = the mode on every row.
 
-    `survival` (the Kaplan–Meier frame per entity, docs/metrics.md §17) adds its columns."""
+    `survival` (the Kaplan–Meier frame per entity, docs/metrics.md §17) adds its columns;
+    `early_warning` (the month's flags per entity, views.early_warning.month_states, §16) adds
+    `alerta_deterioro` and `estado_alerta`."""
     ordered = ranking.sort(["posicion", "entidad_id"], nulls_last=True)
     export = ordered.with_columns(
         pl.lit(str(period.month), dtype=pl.String).alias("periodo"),
@@ -162,6 +167,8 @@ def ranking_export(
     ).select(RANKING_EXPORT_COLUMNS)
     if survival is not None:
         export = export.join(survival, on="entidad_id", how="left", maintain_order="left")
+    if early_warning is not None:
+        export = export.join(early_warning, on="entidad_id", how="left", maintain_order="left")
     return export
 
 
