@@ -14,7 +14,7 @@ from cac311.db.summary_check import check_summaries
 from cac311.errors import UserError
 from cac311.ingest import fastcsv, importer, pipeline, upsert
 from cac311.ingest.importer import import_bytes
-from cac311.ingest.validate import parse_timestamp_series
+from cac311.ingest.timestamps import parse_timestamp_series
 from tests.conftest import empty_tables
 
 ENTITIES = "entity_id,name,sector\nMINSA,Ministerio de Salud,ministerio\nMOP,Obras,ministerio\n"
