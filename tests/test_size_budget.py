@@ -57,11 +57,6 @@ EXCEPTIONS: dict[tuple[str, str | None], Allowance] = {
         "one table's lifecycle (open, redeem, check, end, sweep): its states and the once-only"
         " audit of an ending read together; 5% over",
     ),
-    ("src/metrics/obligations.py", None): Allowance(
-        443,
-        "figures + page shaping of the obligations; moving the shaping out needs pages 8-9"
-        " (off-limits on this branch) to import it from its own module",
-    ),
 }
 
 

@@ -40,6 +40,7 @@ from cac311.ui.format import (
 )
 from cac311.ui.loaders import Source
 from cac311.ui.safe import SHORT, md
+from cac311.ui.views import obligations as views
 from cac311.ui.widgets import data_table
 from metrics import obligations as ob
 from metrics.freshness import ITEM_FRESHNESS_SCHEMA
@@ -145,7 +146,7 @@ def attachment_download(
 
 
 def submissions_table(view: pl.DataFrame, key: str, *, with_entity: bool = True) -> None:
-    table = ob.submission_table(view, ITEM_LABELS)
+    table = views.submission_table(view, ITEM_LABELS)
     columns = obligation_columns.submissions()
     if not with_entity:
         columns["entidad_id"] = None
@@ -154,7 +155,7 @@ def submissions_table(view: pl.DataFrame, key: str, *, with_entity: bool = True)
 
 def own_items_table(items: pl.DataFrame, freshness: pl.DataFrame, key: str) -> None:
     data_table(
-        ob.own_items(items, freshness, ITEM_LABELS, FRESHNESS_LABELS),
+        views.own_items(items, freshness, ITEM_LABELS, FRESHNESS_LABELS),
         column_config=obligation_columns.items(),
         key=key,
     )
@@ -191,7 +192,7 @@ def submission_label(row: dict[str, object] | None) -> str:
     """ "Revisión N.º 12 · SLA · 10/11/2026" / "Comunicado N.º 3 · «Título» · 10/11/2026"."""
     if row is None:
         return "—"
-    kind = ob.KIND_LABELS.get(str(row["tipo"]), str(row["tipo"]))
+    kind = views.KIND_LABELS.get(str(row["tipo"]), str(row["tipo"]))
     what = (
         ITEM_LABELS.get(str(row["item"]), str(row["item"]))
         if row["tipo"] == "review"
@@ -300,7 +301,7 @@ def attachment_picker(
     url: str, identity: Identity, role: str, view: pl.DataFrame, key: str
 ) -> None:
     """A selectbox of the attachments of `view` (the user's own entities) and its download."""
-    files = ob.attachments_of(view)
+    files = views.attachments_of(view)
     if not files:
         return
     by_id = {attachment_id: (name, owner) for attachment_id, name, owner in files}
@@ -338,7 +339,7 @@ def directorio_section(ctx: PageContext) -> None:
             ctx.source, ctx.month, ctx.datos_al, clock.today, clock.timezone, scope_filters
         )
     totals_row(ob.obligation_totals(table), scope)
-    waiting = ob.pending_by_entity(table)
+    waiting = views.pending_by_entity(table)
     if waiting.is_empty():
         st.success(
             "Ninguna entidad tiene envíos pendientes de validación ni devueltos.",
@@ -354,7 +355,7 @@ def directorio_section(ctx: PageContext) -> None:
             ctx.source, ctx.datos_al, clock.today, clock.timezone, scope_filters
         )
         data_table(
-            ob.item_rows(items, ITEM_LABELS),
+            views.item_rows(items, ITEM_LABELS),
             column_config=obligation_columns.items(),
             key="obligaciones_items",
         )
@@ -365,4 +366,4 @@ def _attachment_label(by_id: dict[int, tuple[str, str]], attachment_id: int) -> 
         return str(attachment_id)
     name, owner = by_id[attachment_id]
     kind, _, number = owner.partition(":")
-    return f"{name} ({ob.KIND_LABELS.get(kind, kind).lower()} N.º {number})"
+    return f"{name} ({views.KIND_LABELS.get(kind, kind).lower()} N.º {number})"
