@@ -155,14 +155,9 @@ def send_reports(
     result.busy = len(missing) - len(claimed)
     if not claimed:
         return result
-    try:
-        files, problem, report_set = _reports_for(
-            engine, settings, period, claimed=claimed, charts=charts
-        )
-    except BaseException as exc:
-        for p in claimed:
-            store.mark_failed(engine, p.kind, month, p.recipient, f"informe: {_reason(exc)}")
-        raise
+    files, problem, report_set = _reports_or_release(
+        engine, settings, period, month=month, claimed=claimed, charts=charts
+    )
     result.charts_problem = problem
     try:
         client = smtp.connect()
@@ -238,6 +233,25 @@ def _deliver(
         result.sent.append(p)
         if on_sent is not None:
             on_sent(p)
+
+
+def _reports_or_release(
+    engine: Engine,
+    settings: Settings,
+    period: Period,
+    *,
+    month: str,
+    claimed: list[Planned],
+    charts: bool,
+) -> tuple[dict[str, bytes], str | None, ReportSet]:
+    """`_reports_for`; when building the reports fails, every claimed message is marked failed
+    (`fallido`, with the reason) before the error goes on, so a later run retries them."""
+    try:
+        return _reports_for(engine, settings, period, claimed=claimed, charts=charts)
+    except BaseException as exc:
+        for p in claimed:
+            store.mark_failed(engine, p.kind, month, p.recipient, f"informe: {_reason(exc)}")
+        raise
 
 
 def _reports_for(
