@@ -172,21 +172,34 @@ def early_warning(counts: pl.DataFrame) -> pl.DataFrame:
             .alias("bajo_2s"),
         )
     )
+    return _states(_with_signal(flagged)).select(
+        pl.col(name).cast(dtype).alias(name) for name, dtype in EARLY_WARNING_SCHEMA.items()
+    )
+
+
+def _with_signal(flagged: pl.DataFrame) -> pl.DataFrame:
+    """`senal`: below the 3σ limit, or below 2σ with one of the two calendar months before it
+    below its own 2σ limit too (2 of 3 on the low side)."""
     low = flagged.filter(pl.col("bajo_2s")).select("entidad_id", "_mi")
-    previous = [
-        low.select("entidad_id", (pl.col("_mi") + back).alias("_mi")).with_columns(
-            pl.lit(True).alias(f"_low{back}")
+    for back in (1, 2):
+        earlier = low.select("entidad_id", (pl.col("_mi") + back).alias("_mi"))
+        flagged = flagged.join(
+            earlier.with_columns(pl.lit(True).alias(f"_low{back}")),
+            on=["entidad_id", "_mi"],
+            how="left",
         )
-        for back in (1, 2)
-    ]
-    for frame in previous:
-        flagged = flagged.join(frame, on=["entidad_id", "_mi"], how="left")
     recent_low = pl.col("_low1").fill_null(False) | pl.col("_low2").fill_null(False)
-    signal = pl.col("bajo_3s") | (pl.col("bajo_2s") & recent_low)
+    return flagged.with_columns(
+        (pl.col("bajo_3s") | (pl.col("bajo_2s") & recent_low)).alias("senal")
+    )
+
+
+def _states(signalled: pl.DataFrame) -> pl.DataFrame:
+    """`estado_alerta` per month: a signal starts a run in deterioration that ends on the
+    CLEAR_AFTER-th evaluated in-control month after it; a month not evaluated has no state."""
     in_control = pl.col("evaluado") & ~pl.col("senal")
     return (
-        flagged.sort("entidad_id", "mes")
-        .with_columns(signal.alias("senal"))
+        signalled.sort("entidad_id", "mes")
         .with_columns(pl.col("senal").cast(pl.Int64).cum_sum().over("entidad_id").alias("_run"))
         .with_columns(in_control.cast(pl.Int64).cum_sum().over("entidad_id", "_run").alias("_calm"))
         .with_columns(
@@ -198,9 +211,6 @@ def early_warning(counts: pl.DataFrame) -> pl.DataFrame:
             .alias("estado_alerta")
         )
         .with_columns((pl.col("estado_alerta") == EN_DETERIORO).alias("alerta_deterioro"))
-        .select(
-            pl.col(name).cast(dtype).alias(name) for name, dtype in EARLY_WARNING_SCHEMA.items()
-        )
     )
 
 
