@@ -28,6 +28,8 @@ FLOW_SCHEMA: dict[str, pl.DataType] = {
     "destino_id": pl.String(),
     "traslados": pl.Int64(),
     "casos": pl.Int64(),
+    "origen_filtrado": pl.Boolean(),
+    "destino_filtrado": pl.Boolean(),
 }
 RECEIVED_SCHEMA: dict[str, pl.DataType] = {
     "entidad_id": pl.String(),
@@ -76,15 +78,18 @@ def entity_figures(
     sorted by entidad_id.
 
     `flows` (FLOW_SCHEMA): transfers per pair; an entity's transfers out are the sum of its
-    rows as origin, its transfers in the sum as destination. `received` (RECEIVED_SCHEMA):
+    rows as origin, its transfers in the sum as destination, each only for an entity the
+    filters keep (`origen_filtrado`, `destino_filtrado`). `received` (RECEIVED_SCHEMA):
     distinct cases received by transfer. `held` (HELD_SCHEMA): transfers out per days held;
     the median is exact from the histogram (`histogram_quantiles`), null without transfers
     out. `breaches` (BREACH_SCHEMA). Counts missing for an entity are 0.
     """
-    out = flows.group_by(pl.col("origen_id").alias("entidad_id")).agg(
-        pl.col("traslados").sum().cast(pl.Int64).alias("traslados_salida")
+    out = (
+        flows.filter(pl.col("origen_filtrado"))
+        .group_by(pl.col("origen_id").alias("entidad_id"))
+        .agg(pl.col("traslados").sum().cast(pl.Int64).alias("traslados_salida"))
     )
-    into = flows.group_by(pl.col("destino_id").alias("entidad_id")).agg(
+    into = flows.filter(pl.col("destino_filtrado")).group_by(pl.col("destino_id").alias("entidad_id")).agg(
         pl.col("traslados").sum().cast(pl.Int64).alias("traslados_entrada")
     )
     median = (
