@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
+from itertools import pairwise
 from typing import Any
 
 from tests.reference import DayCounter, local_date, quantile, round1
@@ -108,7 +109,7 @@ def reference_broken(cases: list[RefTransferCase]) -> list[str]:
         chain = _ordered(case)
         if case.status == "anulado" or not chain:
             continue
-        jumps = any(b.origin != a.destination for a, b in zip(chain, chain[1:], strict=False))
+        jumps = any(b.origin != a.destination for a, b in pairwise(chain))
         if jumps or chain[-1].destination != case.entity_id:
             broken.append(case.case_id)
     return sorted(broken)

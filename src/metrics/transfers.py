@@ -89,8 +89,10 @@ def entity_figures(
         .group_by(pl.col("origen_id").alias("entidad_id"))
         .agg(pl.col("traslados").sum().cast(pl.Int64).alias("traslados_salida"))
     )
-    into = flows.filter(pl.col("destino_filtrado")).group_by(pl.col("destino_id").alias("entidad_id")).agg(
-        pl.col("traslados").sum().cast(pl.Int64).alias("traslados_entrada")
+    into = (
+        flows.filter(pl.col("destino_filtrado"))
+        .group_by(pl.col("destino_id").alias("entidad_id"))
+        .agg(pl.col("traslados").sum().cast(pl.Int64).alias("traslados_entrada"))
     )
     median = (
         histogram_quantiles(held, ["entidad_id"]).select(

@@ -27,7 +27,11 @@ from tests.transfers_reference import (
 
 ENTITIES = ["AAA", "BBB", "CCC"]
 BASE = datetime(2025, 11, 10, 0, 0)  # crosses Panama's November and December holidays
-MONTHS = [(date(2025, 11, 1), "2025-11"), (date(2025, 12, 1), "2025-12"), (date(2026, 1, 1), "2026-01")]
+MONTHS = [
+    (date(2025, 11, 1), "2025-11"),
+    (date(2025, 12, 1), "2025-12"),
+    (date(2026, 1, 1), "2026-01"),
+]
 
 transfer_strategy = st.tuples(
     st.sampled_from(ENTITIES),

@@ -331,6 +331,7 @@ def _transfers(
     rng: np.random.Generator,
     cases: pl.DataFrame,
     cutoff: datetime,
+    *,
     timezone: str,
     calendar: pl.DataFrame,
     settings: Settings,
@@ -410,9 +411,13 @@ def _transfers(
         .clip(pl.col("created_at"))
         .alias("transferred_at"),
     )
-    bounced = bounced.join(
-        early.select("case_id", pl.col("transferred_at").alias("second")), on="case_id"
-    ).filter(pl.col("transferred_at") < pl.col("second")).drop("second")
+    bounced = (
+        bounced.join(
+            early.select("case_id", pl.col("transferred_at").alias("second")), on="case_id"
+        )
+        .filter(pl.col("transferred_at") < pl.col("second"))
+        .drop("second")
+    )
     # Late: received on the day `left` days before the limit, in the calendar or working days.
     by_day = calendar.select(pl.col("day_num").alias("target"), pl.col("dia"))
     by_bday = (
@@ -420,16 +425,18 @@ def _transfers(
         .select(pl.col("bday_num").alias("target"), pl.col("dia"))
         .unique("target", keep="first")
     )
-    late_rows = chosen.filter(pl.col("late")).with_columns(
-        pl.when(pl.col("late_habiles"))
-        .then(pl.col("created_bday"))
-        .otherwise(pl.col("created_day"))
-        .alias("start"),
-        (pl.lit(limit) - pl.col("left")).alias("age"),
-    ).with_columns((pl.col("start") + pl.col("age")).alias("target"))
-    late_calendar = late_rows.filter(~pl.col("late_habiles")).join(
-        by_day, on="target", how="left"
+    late_rows = (
+        chosen.filter(pl.col("late"))
+        .with_columns(
+            pl.when(pl.col("late_habiles"))
+            .then(pl.col("created_bday"))
+            .otherwise(pl.col("created_day"))
+            .alias("start"),
+            (pl.lit(limit) - pl.col("left")).alias("age"),
+        )
+        .with_columns((pl.col("start") + pl.col("age")).alias("target"))
     )
+    late_calendar = late_rows.filter(~pl.col("late_habiles")).join(by_day, on="target", how="left")
     late_working = late_rows.filter(pl.col("late_habiles")).join(by_bday, on="target", how="left")
     late_dated = pl.concat([late_calendar, late_working]).sort("case_id")
     local = late_dated["dia"].to_numpy().astype("datetime64[s]") + late_dated[
@@ -567,7 +574,14 @@ def build_demo_frames(
     return DemoFrames(
         entities=entities,
         cases=case_frame,
-        transfers=_transfers(rng_transfers, case_frame, cutoff, timezone, calendar, settings),
+        transfers=_transfers(
+            rng_transfers,
+            case_frame,
+            cutoff,
+            timezone=timezone,
+            calendar=calendar,
+            settings=settings,
+        ),
         reviews=_reviews(rng_reviews, today, timezone, settings),
         releases=_releases(rng_releases, today, timezone),
         submissions=tuple(

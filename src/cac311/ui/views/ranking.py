@@ -148,14 +148,22 @@ def sectors_present(ranking: pl.DataFrame) -> list[str]:
     return [str(s) for s in best["sector"].to_list()]
 
 
-def ranking_export(ranking: pl.DataFrame, period: Period) -> pl.DataFrame:
+def ranking_export(
+    ranking: pl.DataFrame, period: Period, transfers: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """The ranking frame as a CSV-ready table: RANKING_EXPORT_COLUMNS, ranked first by position,
-    then the unranked by entidad_id; `periodo` = the month, `modo_dias` = the mode on every row."""
+    then the unranked by entidad_id; `periodo` = the month, `modo_dias` = the mode on every row.
+
+    `transfers` (ui.views.transfers.ranking_columns, docs/metrics.md §15): its columns are
+    appended by entidad_id (empty for an entity without transfers in M)."""
     ordered = ranking.sort(["posicion", "entidad_id"], nulls_last=True)
-    return ordered.with_columns(
+    export = ordered.with_columns(
         pl.lit(str(period.month), dtype=pl.String).alias("periodo"),
         pl.lit(period.mode.value, dtype=pl.String).alias("modo_dias"),
     ).select(RANKING_EXPORT_COLUMNS)
+    if transfers is not None:
+        export = export.join(transfers, on="entidad_id", how="left", maintain_order="left")
+    return export
 
 
 @dataclass(frozen=True)
