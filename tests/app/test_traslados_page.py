@@ -76,7 +76,7 @@ def test_admin_figures_equal_the_analytics(open_page: PageRunner, engine: Engine
         assert shown[column].to_list() == expected[column].to_list(), column
     flows = transfers.flows(engine, period=period())
     assert metric_value(at, "Traslados del mes") == fmt_int(int(flows["traslados"].sum()))
-    heatmap = [json.loads(c.proto.spec) for c in at.get("plotly_chart")][0]
+    heatmap = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert heatmap["data"][0]["type"] == "heatmap"
     assert len(heatmap["data"][0]["x"]) == 6  # top 5 and «Otras»
     downloads = [b.proto.label for b in at.get("download_button")]
