@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from cac311.analytics import transfers
 from cac311.config import Settings
+from cac311.db.setup import prepare_database
 from cac311.filters import CaseFilters
 from tests.analytics_calls import period
 from tests.conftest import empty_tables
@@ -180,3 +181,19 @@ def test_matrix_and_lists(month_of_transfers: Engine) -> None:
     assert broken.filter(broken["case_id"] == "V")["origenes_desconectados"].item() == 1
     limited = transfers.broken_chains(month_of_transfers, limit=1)
     assert limited.height == 1 and transfers.list_total(limited) == 2
+
+
+def test_a_decreed_day_off_recomputes_the_transfers_working_days(
+    month_of_transfers: Engine,
+) -> None:
+    # X: created Thu 1 Oct, transferred 28 Oct: 19 working days; Y (20 Oct): 13. A day off
+    # decreed on Fri 2 Oct removes one from both: median (18 + 12) / 2 = 15.
+    decree = Settings(extra_days_off=(date(2026, 10, 2),))
+    try:
+        prepare_database(month_of_transfers, decree)
+        got = transfers.entity_figures(
+            month_of_transfers, decree, period=period("2026-10", "habiles"), datos_al=DATOS_AL
+        )
+        assert got.filter(got["entidad_id"] == "AAA")["mediana_dias_en_poder"].item() == 15.0
+    finally:
+        prepare_database(month_of_transfers, Settings())
