@@ -101,34 +101,31 @@ st.caption(
     f"Días en poder y días restantes en {MODE_TEXT}; plazo legal de {LIMIT} días. Los vencidos "
     "se cuentan en el mes en que el caso superó el plazo."
 )
-left, right = st.columns([3, 2])
-with left:
-    if figures.is_empty():
-        st.info(f"Sin traslados ni vencidos tras traslado en {MONTH_TEXT} con los filtros.")
-    else:
-        data_table(
-            figures,
-            column_config={
-                "entidad_id": metric_column("entidad_id", "Código"),
-                **metric_columns([c for c in ENTITY_SCHEMA if c != "entidad_id"]),
-            },
-            key="traslados_por_entidad",
+if figures.is_empty():
+    st.info(f"Sin traslados ni vencidos tras traslado en {MONTH_TEXT} con los filtros.")
+else:
+    data_table(
+        figures,
+        column_config={
+            "entidad_id": metric_column("entidad_id", "Código"),
+            **metric_columns([c for c in ENTITY_SCHEMA if c != "entidad_id"]),
+        },
+        key="traslados_por_entidad",
+    )
+    if csv_download(
+        "Descargar por entidad (CSV)",
+        csv_bytes(figures),
+        f"traslados_entidades_{ctx.month}_{ctx.mode}.csv",
+        key="traslados_entidades_csv",
+    ):
+        audit(
+            ctx.url,
+            ctx.identity.email,
+            "export",
+            f"traslados por entidad {ctx.month} {ctx.mode} "
+            f"filtros={ctx.chosen.link_params()} ({figures.height} filas)",
         )
-        if csv_download(
-            "Descargar por entidad (CSV)",
-            csv_bytes(figures),
-            f"traslados_entidades_{ctx.month}_{ctx.mode}.csv",
-            key="traslados_entidades_csv",
-        ):
-            audit(
-                ctx.url,
-                ctx.identity.email,
-                "export",
-                f"traslados por entidad {ctx.month} {ctx.mode} "
-                f"filtros={ctx.chosen.link_params()} ({figures.height} filas)",
-            )
-with right:
-    plot(transfer_charts.breach_bars(figures), key="traslados_vencidos")
+plot(transfer_charts.breach_bars(figures), key="traslados_vencidos")
 ctx.stamp()
 
 # --- back and forth --------------------------------------------------------------------------
