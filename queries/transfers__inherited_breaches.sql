@@ -1,12 +1,14 @@
 -- name: transfers__inherited_breaches
 -- grain: one row per entity that held, after receiving them by transfer, cases that became vencidos in the ordinal window, anulado excluded
--- params: mode, limit_days, min_days_left, breach_after, breach_until, as_of_ordinal, all_entities, entity_ids, all_sectors, sectors, @transfer_cases
+-- params: mode, limit_days, min_days_left, breach_after, breach_until, as_of_ordinal, created_from, created_until, all_entities, entity_ids, all_sectors, sectors, @transfer_cases
 -- A case becomes vencido on the day whose ordinal is created + L + 1 (its dias exceed L), if it
 -- was not closed before: that ordinal <= closed (or datos_al for an open case). Its holder then
 -- is the destination of its last transfer made while dias <= L (ties: transferred_at, then
 -- transfer_id); days left at that reception = L - (transfer - created). A breach with days left
 -- < K is `vencidos_heredados` (docs/metrics.md §15). The caller gives the month's ordinals as
--- (breach_after, breach_until] and datos_al's as as_of_ordinal, in the mode.
+-- (breach_after, breach_until] and datos_al's as as_of_ordinal, in the mode, and a generous
+-- window of creation dates that holds every such case (created_from, created_until), so the
+-- cases are reached through their created_on index; the ordinal conditions stay exact.
 with steps as (
     select
         t.case_id as case_id,
@@ -19,6 +21,7 @@ with steps as (
             partition by t.case_id order by t.transferred_at desc, t.transfer_id desc
         ) as recency
     -- include: transfer_cases
+    and c.created_on between :created_from and :created_until
     and case
         when :mode = 'habiles' then t.transferred_bday - c.created_bday
         when :mode = 'calendario' then t.transferred_day - c.created_day

@@ -100,17 +100,32 @@ def breach_params(
     settings: Settings, *, period: Period, datos_al: date, filters: CaseFilters = NO_FILTERS
 ) -> dict[str, Any]:
     """The parameters of `transfers__inherited_breaches` for M: the month's ordinals as the
-    half-open window (day before M, last day of M] and datos_al's, in the period's mode."""
+    half-open window (day before M, last day of M] and datos_al's, in the period's mode, and
+    the creation dates of the cases that can breach in M (so the query reaches them through the
+    created_on index)."""
     mode = period.mode
+    limit = settings.legal_limit_days
+    after = ordinal(settings, period.month.first_day - timedelta(days=1), mode)
     return {
         "mode": mode,
-        "limit_days": settings.legal_limit_days,
+        "limit_days": limit,
         "min_days_left": settings.transfer_min_days_left,
-        "breach_after": ordinal(settings, period.month.first_day - timedelta(days=1), mode),
+        "breach_after": after,
         "breach_until": ordinal(settings, period.month.last_day, mode),
         "as_of_ordinal": ordinal(settings, datos_al, mode),
+        "created_from": _first_day_from(settings, period, after - limit),
+        "created_until": period.month.last_day,
         **filters.as_params(),
     }
+
+
+def _first_day_from(settings: Settings, period: Period, target: int) -> date:
+    """The earliest date whose ordinal in the period's mode is >= target (ordinals never
+    decrease, so every case created on or after it has created + L + 1 > breach_after)."""
+    day = period.month.first_day
+    while ordinal(settings, day - timedelta(days=1), period.mode) >= target:
+        day -= timedelta(days=1)
+    return day
 
 
 def back_and_forth(
