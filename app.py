@@ -5,6 +5,7 @@ import streamlit as st
 from cac311.ui import loaders
 from cac311.ui.charts import ranking as ranking_charts
 from cac311.ui.charts import trends as trend_charts
+from cac311.ui.early_warning_ui import resumen_section as early_warning_section
 from cac311.ui.errors import stop_on_error
 from cac311.ui.guard import RESUMEN, page_setup
 from cac311.ui.report_views import report_download
@@ -26,6 +27,9 @@ with left:
 with right:
     plot(trend_charts.backlog_trend(trend), key="resumen_rezago")
     plot(ranking_charts.top_overdue(entity_rows(table)), key="resumen_vencidos")
+ctx.stamp()
+
+early_warning_section(ctx)
 ctx.stamp()
 
 st.markdown("#### Informe mensual")

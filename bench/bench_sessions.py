@@ -101,9 +101,7 @@ def _concurrent_resumen(
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     timeout_ms = timeout_s * 1000
-    contexts = []
-    times: list[float] = []
-    failures: list[str] = []
+    contexts: list[Any] = []
     try:
         started = time.perf_counter()
         pages = []
@@ -113,24 +111,7 @@ def _concurrent_resumen(
             page = context.new_page()
             page.goto(base_url + "/", wait_until="commit", timeout=timeout_ms)
             pages.append(page)
-        for number, page in enumerate(pages):
-            try:
-                page.wait_for_selector("[data-testid='stMetric']", timeout=timeout_ms)
-                page.wait_for_selector(
-                    "[data-testid='stApp'][data-test-script-state='notRunning']",
-                    timeout=timeout_ms,
-                )
-                page.wait_for_function(RENDERED_JS, timeout=timeout_ms)
-            except Exception as exc:
-                failures.append(f"session {number}: {type(exc).__name__}: {exc}"[:300])
-                continue
-            times.append(time.perf_counter() - started)
-            bad = (
-                page.locator("[data-testid='stException']").count()
-                + page.locator("[data-testid='stAlert']").count()
-            )
-            if bad or page.locator("[data-testid='stMetric']").count() < 4:
-                failures.append(f"session {number}: {bad} error element(s) or missing KPIs")
+        times, failures = _rendered(pages, started, timeout_ms)
         wall = time.perf_counter() - started
     finally:
         for context in contexts:
@@ -148,6 +129,32 @@ def _concurrent_resumen(
         "server_peak_rss_mb": round(peak[0]),
         "server_vmhwm_mb": round(_hwm_mb(server_pid)),
     }
+
+
+def _rendered(pages: list[Any], started: float, timeout_ms: float) -> tuple[list[float], list[str]]:
+    """Wait for each session to render; its time since `started`, or why it failed (an error
+    box or alert, missing KPIs, or no render within the timeout)."""
+    times: list[float] = []
+    failures: list[str] = []
+    for number, page in enumerate(pages):
+        try:
+            page.wait_for_selector("[data-testid='stMetric']", timeout=timeout_ms)
+            page.wait_for_selector(
+                "[data-testid='stApp'][data-test-script-state='notRunning']",
+                timeout=timeout_ms,
+            )
+            page.wait_for_function(RENDERED_JS, timeout=timeout_ms)
+        except Exception as exc:
+            failures.append(f"session {number}: {type(exc).__name__}: {exc}"[:300])
+            continue
+        times.append(time.perf_counter() - started)
+        bad = (
+            page.locator("[data-testid='stException']").count()
+            + page.locator("[data-testid='stAlert']").count()
+        )
+        if bad or page.locator("[data-testid='stMetric']").count() < 4:
+            failures.append(f"session {number}: {bad} error element(s) or missing KPIs")
+    return times, failures
 
 
 def _fill(url: str, cases: int) -> None:

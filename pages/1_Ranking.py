@@ -5,7 +5,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from cac311.ui import loaders, transfer_loaders
+from cac311.ui import loaders, survival_loaders, transfer_loaders
 from cac311.ui.audit import audit
 from cac311.ui.charts import ranking as ranking_charts
 from cac311.ui.errors import stop_on_error
@@ -21,7 +21,9 @@ from cac311.ui.format import (
 )
 from cac311.ui.guard import ENTIDAD, RANKING, page_setup
 from cac311.ui.safe import LONG, SHORT, md, plain
+from cac311.ui.views import early_warning as warning_views
 from cac311.ui.views import ranking as views
+from cac311.ui.views import survival as survival_views
 from cac311.ui.views import transfers as transfer_views
 from cac311.ui.views.labels import relabel
 from cac311.ui.widgets import csv_download, data_table, plot
@@ -34,6 +36,7 @@ ctx = page_setup(
 MIN_N = ctx.settings.ranking_min_n
 MONTH_TEXT = month_long(ctx.month)
 OWN = ctx.identity.entity_id if ctx.identity.role == "enlace" else None
+KM_WINDOW = survival_views.window_text(ctx.period)
 CHANGE_HELP = (
     definition("cambio_posicion")
     + " ▲n: subió n lugares; ▼n: bajó n lugares; =: igual; «nuevo»: no clasificó el mes anterior."
@@ -68,6 +71,15 @@ def columns_config(with_position: bool) -> dict[str, Any]:
         "vencidos_fin_mes": number("vencidos_fin_mes", "Vencidos", "%d"),
         "mediana_dias": number("mediana_dias", "Mediana (días)", "%.1f"),
         "p90_dias": number("p90_dias", "P90 (días)", "%.1f"),
+        "km_mediana": st.column_config.TextColumn(
+            "Mediana estimada (incl. abiertos)",
+            help=f"**{metric_label('km_mediana_dias')}.** {definition('km_mediana_dias')} "
+            f"Cohorte: casos recibidos de {KM_WINDOW}.",
+        ),
+        "km_pct_cerrados_en_plazo": number(
+            "km_pct_cerrados_en_plazo", "% en plazo estimado (incl. abiertos)", "%.1f %%"
+        ),
+        "alerta": st.column_config.TextColumn("Alerta", help=warning_views.MARK_HELP),
     }
     if with_position:
         config["posicion"] = st.column_config.NumberColumn(
@@ -115,6 +127,12 @@ def table(frame: pl.DataFrame, key: str, with_position: bool = True) -> None:
 
 with stop_on_error("calcular el ranking"):
     ranking = loaders.ranking(ctx.source, ctx.period, ctx.chosen.cases)
+with stop_on_error("estimar el tiempo hasta el cierre"):
+    survival = survival_loaders.survival_by_entity(ctx.source, ctx.period, ctx.chosen.cases)
+with stop_on_error("calcular las alertas de deterioro"):
+    flags = warning_views.month_states(
+        loaders.early_warning(ctx.source, ctx.period, ctx.chosen.cases), ctx.month
+    )
 
 ctx.stamp()
 if OWN:
@@ -123,8 +141,20 @@ if ranking.is_empty():
     st.info(f"Ninguna entidad tiene casos evaluados en {MONTH_TEXT} con los filtros aplicados.")
     st.stop()
 
-ranked = relabel(views.ranked_view(ranking, OWN), {"sector": SECTOR_LABELS})
-unranked = relabel(views.unranked_view(ranking, OWN), {"sector": SECTOR_LABELS})
+ranked = warning_views.with_mark(
+    relabel(
+        survival_views.with_ranking_columns(views.ranked_view(ranking, OWN), survival),
+        {"sector": SECTOR_LABELS},
+    ),
+    flags,
+)
+unranked = warning_views.with_mark(
+    relabel(
+        survival_views.with_ranking_columns(views.unranked_view(ranking, OWN), survival),
+        {"sector": SECTOR_LABELS},
+    ),
+    flags,
+)
 tab_ranking, tab_sector, tab_funnel = st.tabs(
     ["Ranking nacional", "Por sector", "Gráfico de embudo"]
 )
@@ -133,7 +163,9 @@ with tab_ranking:
     st.markdown(f"#### Ranking de {MONTH_TEXT}")
     st.caption(
         f"{ranked.height} entidades clasifican (n ≥ {MIN_N} casos evaluados). Orden por puntaje "
-        "de Wilson; empates al mayor n y luego al código."
+        "de Wilson; empates al mayor n y luego al código. Las dos últimas columnas estiman el "
+        f"tiempo hasta el cierre de los casos recibidos de {KM_WINDOW} contando también los "
+        "abiertos (Kaplan–Meier); no cambian el orden."
     )
     if ranked.is_empty():
         st.info(f"Ninguna entidad alcanza n ≥ {MIN_N} en {MONTH_TEXT} con los filtros aplicados.")
@@ -166,7 +198,11 @@ mes): el cumplimiento que la entidad supera con razonable seguridad.
     with stop_on_error("calcular los traslados"):
         transfer_figures = transfer_loaders.entity_figures(ctx.source, ctx.period, ctx.chosen.cases)
     export = views.ranking_export(
-        ranking, ctx.period, transfer_views.ranking_columns(transfer_figures)
+        ranking,
+        ctx.period,
+        survival,
+        early_warning=flags,
+        transfers=transfer_views.ranking_columns(transfer_figures),
     )
     if csv_download(
         "Descargar ranking (CSV)",
@@ -202,7 +238,11 @@ with tab_sector:
             "Pares del mismo sector en el orden del ranking nacional. La posición mostrada es la "
             "nacional: no se recalcula dentro del sector."
         )
-        peers = relabel(views.sector_peers(ranking, sector, OWN), {"sector": SECTOR_LABELS})
+        peers = relabel(
+            survival_views.with_ranking_columns(views.sector_peers(ranking, sector, OWN), survival),
+            {"sector": SECTOR_LABELS},
+        )
+        peers = warning_views.with_mark(peers, flags)
         table(peers, key="ranking_sector_tabla")
     ctx.stamp()
 

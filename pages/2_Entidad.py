@@ -7,10 +7,12 @@ import polars as pl
 import streamlit as st
 
 from cac311.filters import CaseFilters
-from cac311.ui import loaders, transfers_ui
+from cac311.ui import loaders, survival_loaders, transfers_ui
 from cac311.ui.audit import audit
 from cac311.ui.charts import entity as entity_charts
+from cac311.ui.charts import survival as survival_charts
 from cac311.ui.charts import trends as trend_charts
+from cac311.ui.early_warning_ui import entity_section as early_warning_section
 from cac311.ui.errors import stop_on_error
 from cac311.ui.filters import notices, url_choice
 from cac311.ui.format import (
@@ -32,6 +34,7 @@ from cac311.ui.guard import ENTIDAD, RANKING, page_setup
 from cac311.ui.report_views import report_download
 from cac311.ui.safe import LONG, SHORT, file_part, md, plain
 from cac311.ui.views import entity as views
+from cac311.ui.views import survival as survival_views
 from cac311.ui.views.labels import relabel
 from cac311.ui.views.ranking import change_sentence, position_summary
 from cac311.ui.widgets import csv_download, data_table, kpi_row, plot
@@ -42,6 +45,7 @@ LIMIT = ctx.settings.legal_limit_days
 MONTH_TEXT = month_long(ctx.month)
 MODE_TEXT = MODE_LABELS[ctx.mode]
 OWN = ctx.identity.entity_id if ctx.identity.role == "enlace" else None
+KM_WINDOW = survival_views.window_text(ctx.period)
 BREAKDOWNS: dict[str, tuple[str, dict[str, str]]] = {
     "case_type": ("tipo de caso", CASE_TYPE_LABELS),
     "category": ("categoría", {}),
@@ -194,6 +198,38 @@ def sla_section(entity_id: str, deltas: pl.DataFrame, filters: CaseFilters) -> N
     )
 
 
+def survival_section(entity_id: str, filters: CaseFilters) -> None:
+    """Kaplan–Meier time to close of the cohort, open cases included (docs/metrics.md §17)."""
+    with stop_on_error("estimar el tiempo hasta el cierre"):
+        summary = survival_loaders.survival_by_entity(ctx.source, ctx.period, filters)
+        curve = survival_loaders.survival_curve(ctx.source, ctx.period, filters)
+    figures = survival_views.entity_figures(summary, entity_id)
+    median_card, share_card = st.columns(2)
+    median_card.metric(
+        metric_label("km_mediana_dias"),
+        figures.mediana_texto,
+        help=definition("km_mediana_dias"),
+        border=True,
+    )
+    share_card.metric(
+        f"Cerrados en {LIMIT} días (estimado, incluye abiertos)",
+        fmt_pct(figures.pct_en_plazo),
+        help=definition("km_pct_cerrados_en_plazo"),
+        border=True,
+    )
+    st.caption(
+        f"Cohorte: {fmt_int(figures.casos)} casos recibidos de {KM_WINDOW} "
+        f"({fmt_int(figures.cerrados)} cerrados, {fmt_int(figures.abiertos)} abiertos al "
+        f"{fmt_date(ctx.datos_al)}), días en {MODE_TEXT}. Estimación de Kaplan–Meier: cada caso "
+        "abierto cuenta con su edad a la fecha de corte, así que los casos lentos aún sin cerrar "
+        "no desaparecen de la cifra, como sí ocurre con la mediana de los cerrados."
+    )
+    plot(
+        survival_charts.survival_chart(curve, LIMIT, MODE_TEXT, figures.mediana_dias),
+        key="entidad_km",
+    )
+
+
 def case_lists(entity_id: str, filters: CaseFilters) -> None:
     as_of = ctx.datos_al
     if not ctx.identity.can_see_cases_of(entity_id):
@@ -285,6 +321,9 @@ with right:
     plot(entity_charts.days_histogram(distribution, LIMIT, MODE_TEXT), key="entidad_dias")
 ctx.stamp()
 
+early_warning_section(ctx, entity, entity_filters)
+ctx.stamp()
+
 st.markdown("#### Casos abiertos y desglose")
 left, right = st.columns(2)
 with left:
@@ -321,6 +360,10 @@ ctx.stamp()
 
 st.markdown("#### Reloj legal y SLA de servicio")
 sla_section(entity, deltas, entity_filters)
+ctx.stamp()
+
+st.markdown("#### Tiempo hasta el cierre (incluye abiertos)")
+survival_section(entity, entity_filters)
 ctx.stamp()
 
 st.markdown("#### Casos por atender")

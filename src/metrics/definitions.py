@@ -486,6 +486,106 @@ _ENTRIES: tuple[MetricDefinition, ...] = (
         "100 × cerrados en el mismo minuto / cerrados.",
         "%",
     ),
+    # --- early warning (docs/metrics.md §16) ---
+    MetricDefinition(
+        "alerta_deterioro",
+        "Alerta de deterioro",
+        "Verdadero cuando la entidad está en deterioro en el mes: su índice cayó bajo el límite "
+        "inferior de 3σ de sus 12 meses anteriores con n ≥ 20, o 2 de 3 meses bajo el de 2σ, y "
+        "aún no tuvo 2 meses bajo control.",
+        "texto",
+    ),
+    MetricDefinition(
+        "estado_alerta",
+        "Estado de la alerta",
+        "en_deterioro, en_control o sin_evaluar (mes no cerrado en datos_al, n < 20 o menos de "
+        "12 meses con n ≥ 20 en los 24 anteriores).",
+        "texto",
+    ),
+    MetricDefinition(
+        "linea_base_pct",
+        "Línea base",
+        "100 × Σ cerrados en plazo / Σ n de los 12 meses de referencia de la entidad.",
+        "%",
+    ),
+    MetricDefinition(
+        "lic_2s_pct",
+        "Límite inferior 2σ",
+        "Línea base − 2·f·σ del mes, en %; σ = √(p̄(1−p̄)/n) con el n del mes y f el factor de "
+        "Laney cuando hay sobredispersión (si no, 1).",
+        "%",
+    ),
+    MetricDefinition(
+        "lic_3s_pct",
+        "Límite inferior 3σ",
+        "Línea base − 3·f·σ del mes, en %.",
+        "%",
+    ),
+    MetricDefinition(
+        "lsc_3s_pct",
+        "Límite superior 3σ",
+        "Línea base + 3·f·σ del mes, en % (solo referencia: no genera alertas).",
+        "%",
+    ),
+    MetricDefinition(
+        "ultima_senal",
+        "Última señal",
+        "Mes de la última señal (mes bajo 3σ o segundo de 3 bajo 2σ) que encendió o renovó la "
+        "alerta.",
+        "texto",
+    ),
+    # --- time to close including open cases: Kaplan–Meier (docs/metrics.md §17) ---
+    MetricDefinition(
+        "km_casos",
+        "Casos de la cohorte (KM)",
+        "Casos recibidos en los 3 meses que terminan en el mes elegido (sin anulados), abiertos "
+        "o cerrados: la cohorte de la estimación Kaplan–Meier.",
+        "casos",
+    ),
+    MetricDefinition(
+        "km_cerrados",
+        "Cerrados de la cohorte (KM)",
+        "Casos de la cohorte ya cerrados a la fecha de corte (eventos de la curva).",
+        "casos",
+    ),
+    MetricDefinition(
+        "km_abiertos",
+        "Abiertos de la cohorte (KM)",
+        "Casos de la cohorte aún abiertos a la fecha de corte: cuentan con su edad a esa fecha "
+        "(censurados), no se descartan.",
+        "casos",
+    ),
+    MetricDefinition(
+        "km_max_dias",
+        "Mayor tiempo observado (KM)",
+        "El mayor tiempo observado en la cohorte: días hasta el cierre o edad a la fecha de "
+        "corte de un caso abierto. Si la mediana no se alcanza, es mayor que este número.",
+        "días",
+    ),
+    MetricDefinition(
+        "km_mediana_estado",
+        "Estado de la mediana estimada",
+        "«estimada»; «no_alcanzada» cuando menos de la mitad de la cohorte se estima cerrada "
+        "(la mediana supera el mayor tiempo observado); «insuficiente» con menos de 20 casos.",
+        "texto",
+    ),
+    MetricDefinition(
+        "km_mediana_dias",
+        "Mediana estimada (incluye abiertos)",
+        "Días en que la estimación Kaplan–Meier llega a la mitad de la cohorte cerrada, contando "
+        "los casos abiertos con su edad a la fecha de corte; vacía si no se alcanza o con menos "
+        "de 20 casos.",
+        "días",
+        direction="lower",
+    ),
+    MetricDefinition(
+        "km_pct_cerrados_en_plazo",
+        "Cerrados en plazo estimado (incluye abiertos)",
+        f"Porcentaje estimado (Kaplan–Meier) de la cohorte cerrado sin superar {_L}, contando "
+        "los casos abiertos con su edad a la fecha de corte; vacío con menos de 20 casos.",
+        "%",
+        direction="higher",
+    ),
 )
 
 METRIC_DEFINITIONS: dict[str, MetricDefinition] = {entry.code: entry for entry in _ENTRIES}

@@ -64,7 +64,8 @@ def test_entidad_renders_for_every_role(open_page: PageRunner, role: str) -> Non
     assert not at.error
     assert at.title[0].value == "Entidad"
     assert len(at.metric) >= 8
-    assert len(at.get("plotly_chart")) == 7
+    # 7 + the Kaplan–Meier curve (§17) + the early-warning control chart (§16)
+    assert len(at.get("plotly_chart")) == 9
     assert any(c.value.startswith("Datos al 15/11/2026") for c in at.caption)
 
 

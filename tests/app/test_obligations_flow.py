@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 import pytest
+import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
@@ -179,3 +180,44 @@ def test_submit_return_resubmit_validate_changes_the_figures(live: Engine) -> No
         "obligation_return",
         "obligation_submit",
     ]
+
+
+def test_a_returned_release_is_corrected_in_its_prefilled_form(live: Engine) -> None:
+    enlace = open_as(ENLACE, guard.OBLIGACIONES)
+    widget(enlace.text_input, "Título").input("Vacunación en Colón")  # type: ignore[attr-defined]
+    widget(enlace.text_area, "Texto del comunicado").input("Jornada del sábado")  # type: ignore[attr-defined]
+    click(enlace, "Enviar comunicado")
+    asesor = open_as(ASESOR, guard.VALIDACION)
+    pick(asesor, "Vacunación en Colón")
+    widget(asesor.radio, "Decisión").set_value("devolver")  # type: ignore[attr-defined]
+    widget(asesor.text_area, "Motivo de la devolución").input("Falta la hora")  # type: ignore[attr-defined]
+    click(asesor, "Registrar decisión")
+
+    enlace = open_as(ENLACE, guard.OBLIGACIONES)
+    box = widget(enlace.selectbox, "Envío devuelto")
+    options = list(box.options)  # type: ignore[attr-defined]
+    [index] = [i for i, text in enumerate(options) if "Vacunación en Colón" in text]
+    box.select_index(index).run()  # type: ignore[attr-defined]
+    [title] = [t for t in enlace.text_input if t.value == "Vacunación en Colón"]
+    [body] = [t for t in enlace.text_area if t.value == "Jornada del sábado"]
+    title.input("Vacunación en Colón, sábado 8:00")
+    body.input("Jornada del sábado de 8:00 a 14:00")
+    click(enlace, "Reenviar corregido")
+    assert "Comunicado enviado: queda pendiente de validación." in texts(enlace.success)
+
+    with live.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "select submission_id, title, body, replaces_id, status, media_at"
+                " from obligation_releases where title like 'Vacunación en Colón%'"
+                " order by submission_id"
+            )
+        ).all()
+    [(first, _, _, _, status, media_at), (_, title_2, body_2, replaces, status_2, media_2)] = rows
+    assert (status, status_2) == ("devuelto", "pendiente")
+    assert (title_2, body_2, replaces) == (
+        "Vacunación en Colón, sábado 8:00",
+        "Jornada del sábado de 8:00 a 14:00",
+        first,
+    )
+    assert media_2 == media_at  # the planned media time comes pre-filled and is kept

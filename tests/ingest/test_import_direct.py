@@ -12,9 +12,9 @@ from sqlalchemy.engine import Engine
 from cac311.config import Settings
 from cac311.db.summary_check import check_summaries
 from cac311.errors import UserError
-from cac311.ingest import fastcsv, importer, upsert
+from cac311.ingest import fastcsv, importer, pipeline, upsert
 from cac311.ingest.importer import import_bytes
-from cac311.ingest.validate import parse_timestamp_series
+from cac311.ingest.timestamps import parse_timestamp_series
 from tests.conftest import empty_tables
 
 ENTITIES = "entity_id,name,sector\nMINSA,Ministerio de Salud,ministerio\nMOP,Obras,ministerio\n"
@@ -110,7 +110,7 @@ def test_direct_path_failure_changes_nothing(
     import_bytes(engine, Settings(), "entities", ENTITIES.encode(), "e.csv")
     before = _structures(engine)
     monkeypatch.setattr(upsert, "DIRECT_MIN_ROWS", 10)
-    real_copy = importer.copy_into
+    real_copy = pipeline.copy_into
     calls: list[str] = []
 
     def failing_copy(conn: sa.Connection, table: str, frame: pl.DataFrame) -> int:
@@ -119,7 +119,7 @@ def test_direct_path_failure_changes_nothing(
             raise UserError("fallo simulado")
         return real_copy(conn, table, frame)
 
-    monkeypatch.setattr(importer, "copy_into", failing_copy)
+    monkeypatch.setattr(pipeline, "copy_into", failing_copy)
     with pytest.raises(UserError, match="fallo simulado"):
         import_bytes(engine, Settings(), "cases", CASES.encode(), "c.csv")
     assert _structures(engine) == before

@@ -125,20 +125,23 @@ def _safe_value(node: ast.expr, format_spec: ast.expr | None = None) -> bool:
     if isinstance(node, ast.Constant):
         return True
     if isinstance(node, ast.Call):
-        func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in TEXT_METHODS:
-            return _safe_value(func.value)  # SAFE.lower(), SAFE.capitalize()
-        if isinstance(func, ast.Attribute) and func.attr == "get":
-            return _is_constant_name(_name_of(func.value))  # CONSTANT_LABELS.get(code, "")
-        return _name_of(func) in SAFE_CALLS
+        return _safe_call(node)
     if isinstance(node, ast.Attribute) and node.attr in SAFE_ATTRIBUTES:
         return True
     if isinstance(node, ast.Subscript):  # CONSTANT_LABELS[code]: KeyError if unknown
         return _is_constant_name(_name_of(node.value))
     name = _name_of(node)
-    if name is None:
-        return False
-    return _is_constant_name(name) or name.endswith("_md")
+    return name is not None and (_is_constant_name(name) or name.endswith("_md"))
+
+
+def _safe_call(node: ast.Call) -> bool:
+    """A call whose result is visibly not imported text."""
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in TEXT_METHODS:
+        return _safe_value(func.value)  # SAFE.lower(), SAFE.capitalize()
+    if isinstance(func, ast.Attribute) and func.attr == "get":
+        return _is_constant_name(_name_of(func.value))  # CONSTANT_LABELS.get(code, "")
+    return _name_of(func) in SAFE_CALLS
 
 
 def _interpolations(node: ast.expr) -> Iterator[tuple[ast.expr, ast.expr | None]]:

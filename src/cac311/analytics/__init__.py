@@ -12,6 +12,9 @@ them, so a page's figures and its "Datos al" stamp always come from the same sta
 - `open_cases` age on a date: aging buckets and the case lists an enlace acts on;
 - `closures`   cases closed in a month: distribution of days, service SLA clock, same-minute
                closures;
+- `survival`   time to close including open cases: Kaplan–Meier per entity over the cohort
+               window (open cases censored at datos_al, docs/metrics.md §17);
 - `directory`  directory freshness, stale-and-breaching entities, press-release anticipation;
-- `imports`    import batches and quarantine.
+- `imports`    import batches and quarantine;
+- `early_warning` early-warning flags per entity on the monthly family's índice (§16).
 """

@@ -84,6 +84,15 @@ _CONNECTION_MARKERS: Final = (
 )
 
 
+_ERRNO_LINES: Final = {
+    errno.ENOSPC: DISK_FULL_LINE,
+    errno.EFBIG: DISK_FULL_LINE,
+    errno.EDQUOT: DISK_FULL_LINE,
+    errno.EROFS: READ_ONLY_LINE,
+    errno.EACCES: READ_ONLY_LINE,
+}
+
+
 def _texts(exc: BaseException) -> str:
     parts: list[str] = []
     seen: set[int] = set()
@@ -100,22 +109,17 @@ def _texts(exc: BaseException) -> str:
 
 def describe(exc: BaseException) -> str | None:
     """One Spanish line for a fault of the environment, or None when it is something else."""
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-        return DISK_FULL_LINE
-    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES):
-        return READ_ONLY_LINE
+    if isinstance(exc, OSError) and exc.errno in _ERRNO_LINES:
+        return _ERRNO_LINES[exc.errno]
     text = _texts(exc)
-    if any(marker in text for marker in _READ_ONLY_MARKERS):
-        return READ_ONLY_LINE
-    if any(marker in text for marker in _DISK_FULL_MARKERS):
-        return DISK_FULL_LINE
-    if any(marker in text for marker in _BUSY_MARKERS):
-        return BUSY_LINE
-    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
-        return CONNECTION_LINE
-    if isinstance(exc, sa.exc.OperationalError) and any(m in text for m in _CONNECTION_MARKERS):
-        return CONNECTION_LINE
-    return None
+    for markers, line in (
+        (_READ_ONLY_MARKERS, READ_ONLY_LINE),
+        (_DISK_FULL_MARKERS, DISK_FULL_LINE),
+        (_BUSY_MARKERS, BUSY_LINE),
+    ):
+        if any(marker in text for marker in markers):
+            return line
+    return CONNECTION_LINE if is_outage(exc) else None
 
 
 def is_outage(exc: BaseException) -> bool:

@@ -117,6 +117,15 @@ class SummaryBuilder:
         }
 
 
+_OPEN_SCHEMA: Final = {
+    **{c: pl.String for c in GRAIN},
+    "fin_mes": pl.Date,
+    "abiertos_fin_mes": pl.Int64,
+    "vencidos_calendario": pl.Int64,
+    "vencidos_habiles": pl.Int64,
+}
+
+
 def _open_rows(
     opened: pl.DataFrame, month_ends: pl.DataFrame, last: int, limit: int
 ) -> pl.DataFrame:
@@ -131,17 +140,29 @@ def _open_rows(
         .alias("month_index")
     )
     if ends.height == 0 or opened.height == 0:
-        return pl.DataFrame(
-            schema={
-                **{c: pl.String for c in GRAIN},
-                "fin_mes": pl.Date,
-                "abiertos_fin_mes": pl.Int64,
-                "vencidos_calendario": pl.Int64,
-                "vencidos_habiles": pl.Int64,
-            }
-        )
-    first_end = int(ends["month_index"][0])
+        return pl.DataFrame(schema=_OPEN_SCHEMA)
     grains = opened.select(GRAIN).unique().with_row_index("gid")
+    spans = _spans(
+        opened.join(grains, on=list(GRAIN), how="left", nulls_equal=True), ends, last, limit
+    )
+    running = _running_sums(_events(spans), last)
+    return (
+        running.join(ends.select("month_index", "fin_mes"), on="month_index", how="inner")
+        .join(grains, on="gid", how="left")
+        .select(
+            *GRAIN,
+            "fin_mes",
+            pl.col("a").alias("abiertos_fin_mes"),
+            pl.col("c").alias("vencidos_calendario"),
+            pl.col("h").alias("vencidos_habiles"),
+        )
+    )
+
+
+def _spans(opened: pl.DataFrame, ends: pl.DataFrame, last: int, limit: int) -> pl.DataFrame:
+    """Per group (`gid`) its month-index intervals: open from `s` to `e`, overdue (calendar /
+    working days) from `vc` / `vh`; groups closed before their first month end are left out."""
+    first_end = int(ends["month_index"][0])
     start = _month_index("created_month")
     stop = pl.min_horizontal((_month_index("closed_month") - 1).fill_null(last), pl.lit(last))
 
@@ -149,18 +170,19 @@ def _open_rows(
         position = pl.lit(ends[end_column]).search_sorted(pl.col(ordinal) + limit, side="right")
         return pl.max_horizontal(start, position.cast(pl.Int64) + first_end)
 
-    spans = (
-        opened.join(grains, on=list(GRAIN), how="left", nulls_equal=True)
-        .select(
-            "gid",
-            "n",
-            start.alias("s"),
-            stop.alias("e"),
-            overdue_from("created_day", "end_day").alias("vc"),
-            overdue_from("created_bday", "end_bday").alias("vh"),
-        )
-        .filter(pl.col("s") <= pl.col("e"))
-    )
+    return opened.select(
+        "gid",
+        "n",
+        start.alias("s"),
+        stop.alias("e"),
+        overdue_from("created_day", "end_day").alias("vc"),
+        overdue_from("created_bday", "end_bday").alias("vh"),
+    ).filter(pl.col("s") <= pl.col("e"))
+
+
+def _events(spans: pl.DataFrame) -> pl.DataFrame:
+    """The intervals as changes per group and month: open (`a`), overdue calendar (`c`) and
+    working (`h`) rise by n where their interval starts and fall by n the month after `e`."""
     n = pl.col("n").cast(pl.Int64)
     zero = pl.lit(0, dtype=pl.Int64)
 
@@ -172,7 +194,7 @@ def _open_rows(
 
     overdue_cal = spans.filter(pl.col("vc") <= pl.col("e"))
     overdue_hab = spans.filter(pl.col("vh") <= pl.col("e"))
-    events = (
+    return (
         pl.concat(
             [
                 event("s", spans, n, zero, zero),
@@ -186,6 +208,11 @@ def _open_rows(
         .group_by("gid", "month_index")
         .agg(pl.col("a").sum(), pl.col("c").sum(), pl.col("h").sum())
     )
+
+
+def _running_sums(events: pl.DataFrame, last: int) -> pl.DataFrame:
+    """The changes summed along each group's months, from its first event to the horizon
+    `last`; only the months where the group has open cases are kept."""
     months = (
         events.group_by("gid")
         .agg(pl.col("month_index").min().alias("from"))
@@ -193,23 +220,12 @@ def _open_rows(
         .explode("month_index")
         .drop_nulls("month_index")
     )
-    running = (
+    return (
         months.join(events, on=["gid", "month_index"], how="left")
         .with_columns(pl.col(c).fill_null(0) for c in ("a", "c", "h"))
         .sort("gid", "month_index")
         .with_columns(pl.col(c).cum_sum().over("gid") for c in ("a", "c", "h"))
         .filter(pl.col("a") > 0)
-    )
-    return (
-        running.join(ends.select("month_index", "fin_mes"), on="month_index", how="inner")
-        .join(grains, on="gid", how="left")
-        .select(
-            *GRAIN,
-            "fin_mes",
-            pl.col("a").alias("abiertos_fin_mes"),
-            pl.col("c").alias("vencidos_calendario"),
-            pl.col("h").alias("vencidos_habiles"),
-        )
     )
 
 

@@ -155,56 +155,103 @@ def send_reports(
     result.busy = len(missing) - len(claimed)
     if not claimed:
         return result
-    try:
-        files, problem, report_set = _reports_for(
-            engine, settings, period, claimed=claimed, charts=charts
-        )
-    except BaseException as exc:
-        for p in claimed:
-            store.mark_failed(engine, p.kind, month, p.recipient, f"informe: {_reason(exc)}")
-        raise
+    files, problem, report_set = _reports_or_release(
+        engine, settings, period, month=month, claimed=claimed, charts=charts
+    )
     result.charts_problem = problem
     try:
         client = smtp.connect()
     except (OSError, smtplib.SMTPException) as exc:
-        reason = f"no se pudo conectar a {smtp.display}: {_reason(exc)}"
-        for p in claimed:
-            store.mark_failed(engine, p.kind, month, p.recipient, reason)
-            result.failed.append((p, reason))
+        _fail(
+            engine, month, claimed, f"no se pudo conectar a {smtp.display}: {_reason(exc)}", result
+        )
         return result
     try:
-        for index, p in enumerate(claimed):
-            attachments = _attachments(report_set, files, p)
-            report = report_set.report_for(p.entity_id)
-            assert report is not None
-            try:
-                message = build_message(
-                    sender=sender, recipient=p.recipient, report=report, kind=p.kind,
-                    attachments=attachments,
-                )  # fmt: skip
-                client.send_message(message, from_addr=sender, to_addrs=[p.recipient])
-            except (BadAddressError, smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError,
-                    smtplib.SMTPSenderRefused, ValueError) as exc:  # fmt: skip
-                reason = str(exc) if isinstance(exc, BadAddressError) else _reason(exc)
-                store.mark_failed(engine, p.kind, month, p.recipient, reason)
-                result.failed.append((p, reason))
-                continue
-            except (OSError, smtplib.SMTPException) as exc:  # the session broke: stop here
-                reason = f"conexión con {smtp.display} perdida: {_reason(exc)}"
-                for rest in claimed[index:]:
-                    store.mark_failed(engine, rest.kind, month, rest.recipient, reason)
-                    result.failed.append((rest, reason))
-                break
-            store.mark_sent(engine, p.kind, month, p.recipient)
-            result.sent.append(p)
-            if on_sent is not None:
-                on_sent(p)
+        _deliver(
+            engine,
+            client,
+            server=smtp.display,
+            sender=sender,
+            month=month,
+            claimed=claimed,
+            files=files,
+            report_set=report_set,
+            result=result,
+            on_sent=on_sent,
+        )
     finally:
         try:
             client.quit()
         except (OSError, smtplib.SMTPException):
             client.close()
     return result
+
+
+def _fail(
+    engine: Engine, month: str, planned: list[Planned], reason: str, result: SendResult
+) -> None:
+    """Record `reason` as the failure of every message in `planned`."""
+    for p in planned:
+        store.mark_failed(engine, p.kind, month, p.recipient, reason)
+        result.failed.append((p, reason))
+
+
+def _deliver(
+    engine: Engine,
+    client: smtplib.SMTP,
+    *,
+    server: str,
+    sender: str,
+    month: str,
+    claimed: list[Planned],
+    files: dict[str, bytes],
+    report_set: ReportSet,
+    result: SendResult,
+    on_sent: Callable[[Planned], None] | None,
+) -> None:
+    """Send the claimed messages over one SMTP session, recording each outcome as it happens: a
+    refused message fails alone; a broken session fails it and every message after it."""
+    for index, p in enumerate(claimed):
+        report = report_set.report_for(p.entity_id)
+        assert report is not None
+        try:
+            message = build_message(
+                sender=sender, recipient=p.recipient, report=report, kind=p.kind,
+                attachments=_attachments(report_set, files, p),
+            )  # fmt: skip
+            client.send_message(message, from_addr=sender, to_addrs=[p.recipient])
+        except (BadAddressError, smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError,
+                smtplib.SMTPSenderRefused, ValueError) as exc:  # fmt: skip
+            reason = str(exc) if isinstance(exc, BadAddressError) else _reason(exc)
+            _fail(engine, month, [p], reason, result)
+            continue
+        except (OSError, smtplib.SMTPException) as exc:  # the session broke: stop here
+            reason = f"conexión con {server} perdida: {_reason(exc)}"
+            _fail(engine, month, claimed[index:], reason, result)
+            return
+        store.mark_sent(engine, p.kind, month, p.recipient)
+        result.sent.append(p)
+        if on_sent is not None:
+            on_sent(p)
+
+
+def _reports_or_release(
+    engine: Engine,
+    settings: Settings,
+    period: Period,
+    *,
+    month: str,
+    claimed: list[Planned],
+    charts: bool,
+) -> tuple[dict[str, bytes], str | None, ReportSet]:
+    """`_reports_for`; when building the reports fails, every claimed message is marked failed
+    (`fallido`, with the reason) before the error goes on, so a later run retries them."""
+    try:
+        return _reports_for(engine, settings, period, claimed=claimed, charts=charts)
+    except BaseException as exc:
+        for p in claimed:
+            store.mark_failed(engine, p.kind, month, p.recipient, f"informe: {_reason(exc)}")
+        raise
 
 
 def _reports_for(

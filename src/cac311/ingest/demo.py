@@ -88,6 +88,12 @@ BEHAVIOURS: dict[str, Behaviour] = {
 }
 # How many entities get each behaviour (drawn from the seed); the rest are "bueno".
 BEHAVIOUR_COUNTS = {"cronico": 4, "regular": 12, "ejemplar": 10}
+# One entity deteriorates: its cases received in the last DETERIORATION_MONTHS months before
+# today's month (and in it) resolve worse than any drawn behaviour, so the early-warning flag
+# (docs/metrics.md §16) shows on the demo. Same random draws: no other case changes.
+DETERIORATING_ENTITY = "CSS"
+DETERIORATION_MONTHS = 3
+DETERIORATION = Behaviour(0.30, 18.0, 0.7, 75.0, 0.05)
 FRESHNESS_AGES = {"al_dia": (3, 85), "por_vencer": (95, 175), "vencido": (190, 700)}
 FRESHNESS_ORDER = ("al_dia", "por_vencer", "vencido", "sin_registro")
 REVIEW_ITEMS = ("directorio", "sla", "base_conocimiento")
@@ -212,11 +218,28 @@ def _behaviour_table(rng: np.random.Generator) -> list[str]:
     return names
 
 
+def _deteriorated(entity: np.ndarray, created_day: np.ndarray, today: date) -> np.ndarray:
+    """The cases of DETERIORATING_ENTITY received since the first day of the month
+    DETERIORATION_MONTHS before today's (created_day: days since `_first_day(today)`)."""
+    start = date(today.year, today.month, 1)
+    for _ in range(DETERIORATION_MONTHS):
+        start = (start - timedelta(days=1)).replace(day=1)
+    index = [e.entity_id for e in ENTITIES].index(DETERIORATING_ENTITY)
+    result: np.ndarray = (entity == index) & (created_day >= (start - _first_day(today)).days)
+    return result
+
+
 def _resolution_days(
-    rng: np.random.Generator, entity: np.ndarray, behaviour: list[str]
+    rng: np.random.Generator,
+    entity: np.ndarray,
+    behaviour: list[str],
+    deteriorated: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Days from creation to closure per case (inf = never closed)."""
+    """Days from creation to closure per case (inf = never closed); the `deteriorated` cases
+    follow DETERIORATION instead of their entity's behaviour (the draws are the same)."""
     params = np.array([astuple(BEHAVIOURS[name]) for name in behaviour])[entity]
+    if deteriorated is not None:
+        params[deteriorated] = astuple(DETERIORATION)
     fast_share, fast_median, fast_sigma, slow_median, never_share = params.T
     z = rng.standard_normal(entity.size)
     fast = rng.random(entity.size) < fast_share
@@ -254,7 +277,9 @@ def _cases(
     cutoff = days.size * DAY - 1
 
     entity = rng.choice(len(ENTITIES), size=cases, p=_entity_shares(cases, days.size / 30.44))
-    duration = _resolution_days(rng, entity, _behaviour_table(rng))
+    duration = _resolution_days(
+        rng, entity, _behaviour_table(rng), _deteriorated(entity, created // DAY, today)
+    )
     quick = duration < 1
     next_working = np.minimum.accumulate(
         np.where(habil, np.arange(habil.size), habil.size - 1)[::-1]
@@ -278,16 +303,7 @@ def _cases(
     category = _choose_within(rng, entity, cat_entity, cat_weight)
     cat_name = np.array([c[0] for e in ENTITIES for c in e.categories])
     cat_sla = np.array([c[1] or -1 for e in ENTITIES for c in e.categories])
-    province_p = np.array([p.weight for p in PROVINCES])
-    province = rng.choice(len(PROVINCES), size=cases, p=province_p / province_p.sum())
-    dist_province = np.array([i for i, p in enumerate(PROVINCES) for _ in p.districts])
-    dist_weight = np.array([d[1] for p in PROVINCES for d in p.districts])
-    district = _choose_within(rng, province, dist_province, dist_weight)
-    dist_name = np.array([d[0] for p in PROVINCES for d in p.districts])
-    home = _entity_homes()
-    home_province, home_district = home[0][entity], home[1][entity]
-    province = np.where(home_province >= 0, home_province, province)
-    district = np.where(home_district >= 0, home_district, district)
+    province, district = _places(rng, entity)
     type_p = np.array([t[1] for t in CASE_TYPES])
     case_type = rng.choice(len(CASE_TYPES), size=cases, p=type_p / type_p.sum())
 
@@ -302,8 +318,8 @@ def _cases(
             "case_type": np.array([t[0] for t in CASE_TYPES])[case_type],
             "category": cat_name[category],
             "channel": np.array([c[0] for c in CHANNELS])[channel],
-            "province": np.array([p.code for p in PROVINCES])[province],
-            "district": dist_name[district],
+            "province": province,
+            "district": district,
             "status": status,
             "sla_days": pl.Series(cat_sla[category], dtype=pl.Int32),
             "created_at": _to_utc(_local_seconds(first, created), timezone),
@@ -316,6 +332,22 @@ def _cases(
     )
     frame = add_local_columns(frame.drop("is_open"), "created", timezone, calendar)
     return add_local_columns(frame, "closed", timezone, calendar)
+
+
+def _places(rng: np.random.Generator, entity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Province code and district name per case: drawn by population, unless the entity has a
+    home province/district (a municipality's cases stay in it)."""
+    province_p = np.array([p.weight for p in PROVINCES])
+    province = rng.choice(len(PROVINCES), size=entity.size, p=province_p / province_p.sum())
+    dist_province = np.array([i for i, p in enumerate(PROVINCES) for _ in p.districts])
+    dist_weight = np.array([d[1] for p in PROVINCES for d in p.districts])
+    district = _choose_within(rng, province, dist_province, dist_weight)
+    dist_name = np.array([d[0] for p in PROVINCES for d in p.districts])
+    home = _entity_homes()
+    home_province, home_district = home[0][entity], home[1][entity]
+    province = np.where(home_province >= 0, home_province, province)
+    district = np.where(home_district >= 0, home_district, district)
+    return np.array([p.code for p in PROVINCES])[province], dist_name[district]
 
 
 def _entity_homes() -> tuple[np.ndarray, np.ndarray]:

@@ -20,7 +20,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from cac311.obligations.store import RELEASES, REVIEWS
+from cac311.obligations.tables import RELEASES, REVIEWS
 
 DEMO_ENLACE = "demo-enlace@demo.local"
 DEMO_ASESOR = "demo-asesor@demo.local"

@@ -107,17 +107,25 @@ def descriptive_values(frame: pl.DataFrame, spec: KindSpec) -> tuple[pl.DataFram
     has_nul = frame.select(
         pl.col(c).str.contains(NUL, literal=True).any().alias(c) for c in texts
     ).row(0, named=True)
+    nuls = [c for c in texts if has_nul[c]]
+    typed, cuts = _cut_to_caps(_stored_values(frame, texts, nuls), spec, nuls)
+    return typed, _warnings(typed, texts, nuls, cuts)
+
+
+def _stored_values(frame: pl.DataFrame, texts: tuple[str, ...], nuls: list[str]) -> pl.DataFrame:
+    """`frame` with each descriptive column's stored value (NULs removed where the batch has
+    any, channel lower-cased, province and SLA typed) and the province/SLA warning flags."""
     values: list[pl.Expr] = []
     for column in texts:
         value = pl.col(column)
-        if has_nul[column]:
+        if column in nuls:
             value = _blank_to_null(value.str.replace_all(NUL, "", literal=True).str.strip_chars())
         if column == "channel":
             value = value.str.to_lowercase()
         values.append(value.alias(stored(column)))
     province_value, province_flag = _province(frame)
     sla_value, sla_flag = _sla_days()
-    typed = (
+    return (
         frame.lazy()
         .with_columns(
             *values,
@@ -128,12 +136,20 @@ def descriptive_values(frame: pl.DataFrame, spec: KindSpec) -> tuple[pl.DataFram
         )
         .collect()
     )
+
+
+def _cut_to_caps(
+    typed: pl.DataFrame, spec: KindSpec, nuls: list[str]
+) -> tuple[pl.DataFrame, list[str]]:
+    """Stored texts cut to the column's cap, with a per-row flag for each cut (`__cut_X`) and
+    each removed NUL (`__nul_X`); also the columns where the batch had a cut. The flags are
+    only computed for the columns where the batch needs them (the common case costs nothing)."""
+    texts = tuple(spec.text_caps)
     too_long = typed.select(
         (pl.col(stored(c)).str.len_chars() > cap).any().alias(c)
         for c, cap in spec.text_caps.items()
     ).row(0, named=True)
     cuts = [c for c in texts if too_long[c]]
-    nuls = [c for c in texts if has_nul[c]]
     if cuts or nuls:
         typed = typed.with_columns(
             *(
@@ -150,6 +166,13 @@ def descriptive_values(frame: pl.DataFrame, spec: KindSpec) -> tuple[pl.DataFram
             pl.col(stored(c)).str.slice(0, spec.text_caps[c]).str.strip_chars_end().alias(stored(c))
             for c in cuts
         )
+    return typed, cuts
+
+
+def _warnings(
+    typed: pl.DataFrame, texts: tuple[str, ...], nuls: list[str], cuts: list[str]
+) -> pl.DataFrame:
+    """One row per warning (WARNINGS_SCHEMA), by field then line."""
     parts: list[pl.DataFrame] = []
     for column in texts:
         if column in nuls:
@@ -166,5 +189,4 @@ def descriptive_values(frame: pl.DataFrame, spec: KindSpec) -> tuple[pl.DataFram
         flag = f"__warn_{column}"
         if typed.get_column(flag).any():
             parts.append(_warning_rows(typed, flag, column, code, _shown(column)))
-    warnings = pl.concat(parts) if parts else empty_warnings()
-    return typed, warnings
+    return pl.concat(parts) if parts else empty_warnings()

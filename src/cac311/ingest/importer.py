@@ -11,17 +11,12 @@ into a staging table, its rejected rows into `quarantine` and its warnings into
 `import_warnings`; at the end one set-based upsert applies the staging table. A large first
 load on PostgreSQL (empty target table) copies the accepted rows straight into the target
 instead, with its indexes, primary key and foreign keys rebuilt at the end
-(`upsert.begin_direct_load`): same rows, same counts. Batches are validated two at a time in
-worker threads (`_check_batch`, pure Polars) and then taken in file order, where the ids
-repeated from earlier batches are marked (`_with_earlier_keys`), so every row gets the reason
-one pass over the whole file would give it. On PostgreSQL each batch's COPY runs while the next
-batches are validated (`_BatchWriter`); memory holds at most four batches.
-`preview_import` runs exactly the same path and rolls back, so the upload page shows the real
-counts without changing anything.
+(`upsert.begin_direct_load`): same rows, same counts. `preview_import` runs exactly the same
+path and rolls back, so the upload page shows the real counts without changing anything.
 
-Transfers name cases: before a batch of transfers is validated, the cases it names are looked
-up in the database (`_stored_cases`, through a temporary table of the batch's ids, so the cost
-follows the file and not the size of `cases`).
+This module is the orchestration (lock, transaction, staging or direct load, upsert, summaries);
+the batch pipeline (validation in worker threads, file order, COPY overlap, the transfers' case
+lookup) is `pipeline.py`; the report and its `import_batches` row are `import_report.py`.
 """
 
 from __future__ import annotations
@@ -29,14 +24,9 @@ from __future__ import annotations
 import getpass
 import sys
 import tempfile
-from collections import Counter, deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as wait_futures
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 import sqlalchemy as sa
@@ -44,13 +34,11 @@ from sqlalchemy.engine import Connection, Engine
 from tqdm import tqdm
 
 from cac311.config import Settings
-from cac311.db.bulk import copy_into
 from cac311.db.faults import import_lock
-from cac311.db.setup import stored_timezone
-from cac311.ingest.descriptive import WARNINGS_SCHEMA
 from cac311.ingest.fastcsv import NeedsExactReader
-from cac311.ingest.frames import canonical_exprs, raw_row_json
-from cac311.ingest.kinds import KIND_LABELS, KindSpec, spec_for
+from cac311.ingest.frames import raw_row_json
+from cac311.ingest.import_report import ImportReport, finish_batch, start_batch, tally
+from cac311.ingest.kinds import KIND_LABELS, spec_for
 from cac311.ingest.mapping import (
     MAPPINGS_DIR,
     Profile,
@@ -60,8 +48,15 @@ from cac311.ingest.mapping import (
     parse_profile,
     resolve_columns,
 )
+from cac311.ingest.pipeline import (
+    BatchWriter,
+    CheckedBatch,
+    Plan,
+    validate_in_order,
+    validation_context,
+    with_earlier_keys,
+)
 from cac311.ingest.readers import TableSource, open_table
-from cac311.ingest.reasons import reason_text, warning_text
 from cac311.ingest.summary_hook import SummaryHook
 from cac311.ingest.upsert import (
     begin_direct_load,
@@ -70,306 +65,27 @@ from cac311.ingest.upsert import (
     rebuild_secondary,
     upsert,
 )
-from cac311.ingest.validate import (
-    ValidationContext,
-    accepted_with_warnings,
-    mark_reasons,
-    parse_timestamps,
-    quarantined_rows,
-)
-from metrics.daycount import calendar_frame
+from cac311.ingest.validate import ValidationContext
+
+__all__ = ["ImportReport", "import_bytes", "import_file", "preview_import"]
 
 BATCH_ROWS = 100_000
-VALIDATION_WORKERS = 2
 PROGRESS_MIN_ROWS = 20_000
-SAMPLE_ROWS = 200
-
-
-@dataclass
-class ImportReport:
-    """What an import did (or, for a preview, would do)."""
-
-    kind: str
-    source_name: str
-    batch_id: int | None = None
-    preview: bool = False
-    rows_read: int = 0
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    quarantined: int = 0
-    reasons: Counter[str] = field(default_factory=Counter)
-    rejected_sample: list[dict[str, Any]] = field(default_factory=list)
-    warned: int = 0
-    # (code, field) -> values of accepted rows stored differently from how the file wrote them.
-    warnings: Counter[tuple[str, str]] = field(default_factory=Counter)
-    warning_sample: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def accepted(self) -> int:
-        return self.inserted + self.updated + self.unchanged
-
-    def reason_summary(self) -> str:
-        """`texto [código]: n; ...`, most frequent first."""
-        return "; ".join(
-            f"{reason_text(code)} [{code}]: {count}" for code, count in self.reasons.most_common()
-        )
-
-    def warning_summary(self) -> str:
-        """`texto (campo) [código]: n; ...`, most frequent first (then by code and field)."""
-        ordered = sorted(self.warnings.items(), key=lambda item: (-item[1], item[0]))
-        return "; ".join(
-            f"{warning_text(code)} ({column}) [{code}]: {count}"
-            for (code, column), count in ordered
-        )
-
-    def lines(self) -> list[str]:
-        """One Spanish line each for insertados, actualizados, sin cambios, en cuarentena and
-        avisos (warnings never change the other counts: a warned row is imported)."""
-        quarantine = f"En cuarentena: {self.quarantined}"
-        if self.quarantined:
-            quarantine += f" ({self.reason_summary()})"
-        warned = f"Avisos: {self.warned}"
-        if self.warned:
-            warned += f" ({self.warning_summary()})"
-        return [
-            f"Insertados: {self.inserted}",
-            f"Actualizados: {self.updated}",
-            f"Sin cambios: {self.unchanged}",
-            quarantine,
-            warned,
-        ]
-
-    def first_warnings(self, n: int = 20) -> pl.DataFrame:
-        """The first `n` warnings (by file order of the batches, then field): the columns of
-        `descriptive.WARNINGS_SCHEMA` (shape them with `cac311.ui.views.quality`)."""
-        return pl.DataFrame(self.warning_sample[:n], schema=WARNINGS_SCHEMA)
-
-    def first_rejected(self, n: int = 20) -> pl.DataFrame:
-        """The first `n` quarantined rows: linea, motivo, codigo, detalle, fila (JSON)."""
-        schema = {
-            "linea": pl.Int64,
-            "motivo": pl.String,
-            "codigo": pl.String,
-            "detalle": pl.String,
-            "fila": pl.String,
-        }
-        rows = [
-            {
-                "linea": r["line_number"],
-                "motivo": reason_text(r["reason"]),
-                "codigo": r["reason"],
-                "detalle": r["detail"],
-                "fila": r["raw_row"],
-            }
-            for r in self.rejected_sample[:n]
-        ]
-        return pl.DataFrame(rows, schema=schema)
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """A file ready to import: where it comes from and how to read it."""
-
-    spec: KindSpec
-    profile: Profile
-    file_timezone: str
-    used: dict[str, int]
 
 
 def _plan(
     settings: Settings, kind: str, profile: Profile, timezone: str | None, source: TableSource
-) -> _Plan:
+) -> Plan:
     spec = spec_for(kind)
     check_profile(profile, spec)
     file_timezone = check_timezone(timezone or profile.timezone or settings.timezone)
-    return _Plan(spec, profile, file_timezone, resolve_columns(source.header, spec, profile))
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _start_batch(conn: Connection, report: ImportReport, sha256: str, by: str | None) -> int:
-    row = conn.execute(
-        sa.text(
-            "insert into import_batches (kind, source_name, source_sha256, started_at, imported_by)"
-            " values (:kind, :source_name, :sha, :started_at, :by) returning batch_id"
-        ),
-        {
-            "kind": report.kind,
-            "source_name": report.source_name[:500],
-            "sha": sha256,
-            "started_at": _now(),
-            "by": by,
-        },
-    ).one()
-    return int(row[0])
-
-
-def _finish_batch(conn: Connection, report: ImportReport) -> None:
-    conn.execute(
-        sa.text(
-            "update import_batches set finished_at = :finished_at, rows_read = :rows_read, "
-            "inserted = :inserted, updated = :updated, unchanged = :unchanged, "
-            "quarantined = :quarantined, warnings = :warnings where batch_id = :batch_id"
-        ),
-        {
-            "finished_at": _now(),
-            "rows_read": report.rows_read,
-            "inserted": report.inserted,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "quarantined": report.quarantined,
-            "warnings": report.warned,
-            "batch_id": report.batch_id,
-        },
-    )
-
-
-class _BatchWriter:
-    """COPYs each batch's rows while the next batch is read and validated (PostgreSQL).
-
-    One worker thread and at most one batch in flight, so memory stays bounded.
-    The connection is used by one thread at a time: `submit` and `wait` first wait for the
-    in-flight COPY, and the caller calls `wait` before any other statement. Polars and psycopg
-    release the GIL, so parsing the next batch overlaps the server's work on this one. On
-    SQLite the rows are written inline.
-    """
-
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
-        self._pool: ThreadPoolExecutor | None = None
-        if conn.dialect.name == "postgresql":
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cac311-copy")
-        self._pending: Future[None] | None = None
-
-    def _write(self, parts: list[tuple[str, pl.DataFrame]]) -> None:
-        for table, frame in parts:
-            copy_into(self._conn, table, frame)
-
-    def submit(self, parts: list[tuple[str, pl.DataFrame]]) -> None:
-        if self._pool is None:
-            self._write(parts)
-            return
-        self.wait()
-        self._pending = self._pool.submit(self._write, parts)
-
-    def wait(self) -> None:
-        """Wait for the in-flight COPY; raise its error if it failed."""
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.result()
-
-    def close(self) -> None:
-        """Let any in-flight COPY end (its error, if any, is the caller's to have raised)."""
-        if self._pending is not None:
-            wait_futures([self._pending])
-            self._pending = None
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-
-
-@dataclass(frozen=True)
-class _CheckedBatch:
-    """One validated batch: the marked rows (`__key`, `__reason`, ...), the typed accepted rows,
-    the quarantine rows and the warnings of the accepted rows (all without `batch_id`)."""
-
-    marked: pl.DataFrame
-    accepted: pl.DataFrame
-    rejected: pl.DataFrame
-    warnings: pl.DataFrame
-
-
-def _split(marked: pl.DataFrame, ctx: ValidationContext, raw_json: pl.Expr) -> _CheckedBatch:
-    good = marked.filter(pl.col("__reason").is_null())
-    bad = marked.filter(pl.col("__reason").is_not_null())
-    accepted, warnings = accepted_with_warnings(good, ctx)
-    return _CheckedBatch(marked, accepted, quarantined_rows(bad, raw_json), warnings)
-
-
-CASE_LOOKUP_SCHEMA: dict[str, pl.DataType] = {
-    "case_id": pl.String(),
-    "__case_created_at": pl.Datetime("us"),
-}
-
-
-def _check_batch(
-    raw: pl.DataFrame,
-    ctx: ValidationContext,
-    plan: _Plan,
-    raw_json: pl.Expr,
-    stored_cases: pl.DataFrame | None = None,
-) -> _CheckedBatch:
-    """Map, parse and validate one batch on its own (duplicates within the batch only).
-
-    Pure (Polars only, no connection), so batches are checked in parallel worker threads;
-    `_with_earlier_keys` then adds the duplicates of earlier batches, in file order.
-    `stored_cases` (transfers only): the batch's cases found in the database (CASE_LOOKUP_SCHEMA).
-    """
-    frame = raw.with_columns(canonical_exprs(ctx.spec, plan.profile, plan.used))
-    if stored_cases is not None:
-        frame = frame.join(
-            stored_cases, on="case_id", how="left", maintain_order="left"
-        ).with_columns(pl.col("__case_created_at").is_not_null().alias("__case_known"))
-    no_earlier = pl.Series("__key", [], dtype=pl.String)
-    return _split(mark_reasons(parse_timestamps(frame, ctx), ctx, no_earlier), ctx, raw_json)
-
-
-def _with_earlier_keys(
-    checked: _CheckedBatch, seen: pl.Series, ctx: ValidationContext, raw_json: pl.Expr
-) -> _CheckedBatch:
-    """The batch as `mark_reasons` marks it given the keys of the file's earlier batches.
-
-    Only a batch that repeats an earlier key is marked again (rare: a file repeating an id far
-    apart), so every row keeps the one reason the sequential reading would give it.
-    """
-    keys = checked.marked.get_column("__key").drop_nulls()
-    if seen.len() == 0 or not seen.is_in(keys.implode()).any():
-        return checked
-    unmarked = checked.marked.drop("__key", "__dup", "__reason", "__detail")
-    return _split(mark_reasons(unmarked, ctx, seen), ctx, raw_json)
-
-
-CASE_LOOKUP_TABLE = "tmp_import_case_lookup"
-
-
-def _case_ids(raw: pl.DataFrame, plan: _Plan) -> pl.DataFrame:
-    """The distinct case ids a batch of transfers names (canonical text, as validation sees)."""
-    exprs = canonical_exprs(plan.spec, plan.profile, plan.used)
-    case_id = exprs[plan.spec.canonical.index("case_id")]
-    return raw.select(case_id).drop_nulls().unique()
-
-
-def _start_case_lookup(conn: Connection) -> None:
-    conn.execute(sa.text(f"drop table if exists {CASE_LOOKUP_TABLE}"))
-    on_commit = " on commit drop" if conn.dialect.name == "postgresql" else ""
-    conn.execute(sa.text(f"create temp table {CASE_LOOKUP_TABLE} (case_id text){on_commit}"))
-
-
-def _stored_cases(conn: Connection, ids: pl.DataFrame) -> pl.DataFrame:
-    """`case_id` and `__case_created_at` (naive UTC) of the stored cases among `ids`."""
-    conn.execute(sa.text(f"delete from {CASE_LOOKUP_TABLE}"))  # noqa: S608 - fixed identifier
-    copy_into(conn, CASE_LOOKUP_TABLE, ids)
-    query = sa.text(
-        f"select c.case_id, c.created_at from cases as c "  # noqa: S608 - fixed identifiers
-        f"inner join {CASE_LOOKUP_TABLE} as l on l.case_id = c.case_id"
-    ).columns(sa.column("case_id", sa.String()), sa.column("created_at", sa.DateTime()))
-    rows = conn.execute(query).all()
-    return pl.DataFrame([(r[0], r[1]) for r in rows], schema=CASE_LOOKUP_SCHEMA, orient="row")
-
-
-def _known_entities(conn: Connection, spec: KindSpec) -> pl.Series | None:
-    if spec.kind == "entities":
-        return None
-    ids = conn.execute(sa.text("select entity_id from entities")).scalars().all()
-    return pl.Series("entity_id", [str(i) for i in ids], dtype=pl.String)
+    return Plan(spec, profile, file_timezone, resolve_columns(source.header, spec, profile))
 
 
 def _run(
     conn: Connection,
     settings: Settings,
-    plan: _Plan,
+    plan: Plan,
     *,
     source: TableSource,
     report: ImportReport,
@@ -380,89 +96,28 @@ def _run(
     # anything (a first load's DDL would otherwise hold it up at its first read, silently).
     import_lock(conn, announce=progress)
     spec = plan.spec
-    ctx = ValidationContext(
-        spec=spec,
-        profile=plan.profile,
-        file_timezone=plan.file_timezone,
-        db_timezone=stored_timezone(conn, settings),
-        calendar=calendar_frame(settings.extra_days_off),
-        known_entities=_known_entities(conn, spec),
-    )
+    ctx = validation_context(conn, settings, plan)
     if conn.dialect.name == "postgresql":
         # Durability trade-off, not consistency: after a server crash only this last commit may
         # be lost (the import is then simply not there, all or nothing); the commit returns
         # without waiting for the WAL flush.
         conn.execute(sa.text("set local synchronous_commit = off"))
-    report.batch_id = _start_batch(conn, report, source.sha256, imported_by)
-    batch_id = pl.lit(report.batch_id, dtype=pl.Int32).alias("batch_id")
+    report.batch_id = start_batch(conn, report, source.sha256, imported_by)
     direct = begin_direct_load(conn, spec, source.estimated_rows)
     summary = SummaryHook(conn, spec, direct=direct is not None)
-    target = spec.table if direct is not None else f"tmp_import_{spec.table}"
     if direct is None:
         create_staging(conn, spec)
-    looks_up_cases = spec.kind == "transfers"
-    if looks_up_cases:
-        _start_case_lookup(conn)
     present = set(plan.used) | set(plan.profile.defaults)
-    raw_json = raw_row_json(source.header, plan.used)
-    seen = pl.Series("__key", [], dtype=pl.String)
-    bar = tqdm(
-        total=source.estimated_rows,
-        unit=" filas",
-        desc=f"Importando {KIND_LABELS[spec.kind]}",
-        file=sys.stderr,
-        disable=not progress or source.estimated_rows < PROGRESS_MIN_ROWS,
+    _load_batches(
+        conn,
+        plan,
+        ctx,
+        source=source,
+        report=report,
+        summary=summary,
+        direct=direct is not None,
+        progress=progress,
     )
-
-    def apply(checked: _CheckedBatch) -> None:
-        """Take one validated batch, in file order: earlier-batch duplicates, write, count."""
-        nonlocal seen
-        checked = _with_earlier_keys(checked, seen, ctx, raw_json)
-        seen = pl.concat([seen, checked.marked.get_column("__key").drop_nulls()])
-        accepted = checked.accepted.with_columns(batch_id)
-        rejected = checked.rejected.with_columns(batch_id)
-        warned = checked.warnings.with_columns(batch_id)
-        writer.submit([(target, accepted), ("quarantine", rejected), ("import_warnings", warned)])
-        summary.add_batch(accepted)
-        if direct is not None:
-            report.inserted += accepted.height
-        report.rows_read += checked.marked.height
-        report.quarantined += rejected.height
-        report.reasons.update(rejected.get_column("reason").to_list())
-        room = SAMPLE_ROWS - len(report.rejected_sample)
-        if room > 0:
-            report.rejected_sample.extend(checked.rejected.head(room).to_dicts())
-        if warned.height:
-            report.warned += warned.height
-            report.warnings.update(
-                checked.warnings.select("code", "field").iter_rows()  # type: ignore[arg-type]
-            )
-            room = SAMPLE_ROWS - len(report.warning_sample)
-            if room > 0:
-                report.warning_sample.extend(checked.warnings.head(room).to_dicts())
-        bar.update(checked.marked.height)
-
-    writer = _BatchWriter(conn)
-    pool = ThreadPoolExecutor(max_workers=VALIDATION_WORKERS, thread_name_prefix="cac311-check")
-    pending: deque[Future[_CheckedBatch]] = deque()
-    try:
-        with bar:
-            for raw in source.frames(sorted(set(plan.used.values()))):
-                cases = None
-                if looks_up_cases:
-                    writer.wait()  # the connection is free for the lookup
-                    cases = _stored_cases(conn, _case_ids(raw, plan))
-                pending.append(pool.submit(_check_batch, raw, ctx, plan, raw_json, cases))
-                if len(pending) >= VALIDATION_WORKERS:
-                    apply(pending.popleft().result())
-            while pending:
-                apply(pending.popleft().result())
-        writer.wait()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        writer.close()
-    if looks_up_cases:
-        conn.execute(sa.text(f"drop table if exists {CASE_LOOKUP_TABLE}"))
     with summary.applying(present):
         if direct is not None:
             rebuild_secondary(conn, spec, direct)
@@ -474,7 +129,58 @@ def _run(
                 counts.updated,
                 counts.unchanged,
             )
-    _finish_batch(conn, report)
+    finish_batch(conn, report)
+
+
+def _load_batches(
+    conn: Connection,
+    plan: Plan,
+    ctx: ValidationContext,
+    *,
+    source: TableSource,
+    report: ImportReport,
+    summary: SummaryHook,
+    direct: bool,
+    progress: bool,
+) -> None:
+    """Stream the file through the batch pipeline into the staging table (or, for a direct
+    load, the target table), with its quarantine rows and warnings; count into `report`."""
+    target = plan.spec.table if direct else f"tmp_import_{plan.spec.table}"
+    batch_id = pl.lit(report.batch_id, dtype=pl.Int32).alias("batch_id")
+    raw_json = raw_row_json(source.header, plan.used)
+    seen = pl.Series("__key", [], dtype=pl.String)
+    bar = tqdm(
+        total=source.estimated_rows,
+        unit=" filas",
+        desc=f"Importando {KIND_LABELS[plan.spec.kind]}",
+        file=sys.stderr,
+        disable=not progress or source.estimated_rows < PROGRESS_MIN_ROWS,
+    )
+
+    def apply(checked: CheckedBatch) -> None:
+        """Take one validated batch, in file order: earlier-batch duplicates, write, count."""
+        nonlocal seen
+        checked = with_earlier_keys(checked, seen, ctx, raw_json)
+        seen = pl.concat([seen, checked.marked.get_column("__key").drop_nulls()])
+        accepted = checked.accepted.with_columns(batch_id)
+        rejected = checked.rejected.with_columns(batch_id)
+        warned = checked.warnings.with_columns(batch_id)
+        writer.submit([(target, accepted), ("quarantine", rejected), ("import_warnings", warned)])
+        summary.add_batch(accepted)
+        if direct:
+            report.inserted += accepted.height
+        tally(report, checked)
+        bar.update(checked.marked.height)
+
+    writer = BatchWriter(conn)
+    try:
+        with bar:
+            validate_in_order(
+                conn, plan, source=source, ctx=ctx, raw_json=raw_json, writer=writer, apply=apply
+            )
+        writer.wait()
+    finally:
+        writer.close()
 
 
 def _in_transaction(engine: Engine, work: Callable[[Connection], None], preview: bool) -> None:

@@ -147,18 +147,23 @@ def _encoding_error(path: Path, upto: int, encoding: str, given: bool) -> UserEr
     )
 
 
+def _codec_name(encoding: str | None) -> str:
+    """Python's name of the file's encoding (UTF-8 unless told otherwise)."""
+    if not encoding:
+        return "utf-8"
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise UserError(f"Codificación desconocida: {encoding!r} (p. ej. cp1252)") from None
+
+
 def _scan_csv(path: Path, encoding: str | None) -> _Scan:
     """Check the encoding of the whole file before anything is imported.
 
     Returns the SHA-256, the number of line breaks, whether records are single lines and, when
     `encoding` is given, a temporary UTF-8 copy to read from (decoded exactly, strict).
     """
-    codec = "utf-8"
-    if encoding:
-        try:
-            codec = codecs.lookup(encoding).name
-        except LookupError:
-            raise UserError(f"Codificación desconocida: {encoding!r} (p. ej. cp1252)") from None
+    codec = _codec_name(encoding)
     decoder = codecs.getincrementaldecoder(codec)(errors="strict")
     digest = hashlib.sha256()
     shape = _LineShape()

@@ -11,14 +11,17 @@ Everything the PDF prints comes from calls the dashboard and the publication alr
   `analytics.directory`.
 
 Where two of these state the same figure (a KPI's value, the position) they are checked to agree
-with the publication row, so the report can never print a number the CSV does not have.
+with the publication row, so the report can never print a number the CSV does not have. The
+frames become plain values in `values.py` (pure).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Any, Final, Literal
 
 import polars as pl
@@ -29,30 +32,16 @@ from cac311.analytics.dates import DataDates, data_dates
 from cac311.config import Settings
 from cac311.db.queries import run_query
 from cac311.errors import UserError
-from cac311.export.publication import build_bundle
+from cac311.export.publication import Bundle, build_bundle
 from cac311.filters import NO_FILTERS, CaseFilters
-from cac311.report.model import (
-    AgingBucket,
-    FreshnessItem,
-    KpiChange,
-    OverdueCase,
-    OverdueEntity,
-    Position,
-    Releases,
-    ReportData,
-    ReportSet,
-    TrendPoint,
-    Value,
-)
+from cac311.report import values
+from cac311.report.model import AgingBucket, Position, ReportData, ReportSet
 from metrics.definitions import DEFINITIONS_VERSION, TOTAL_ID
 from metrics.deltas import kpi_changes
-from metrics.freshness import STATUSES, entity_freshness
+from metrics.freshness import entity_freshness
 from metrics.period import Month, Period
-from metrics.publication import PUBLICATION_COLUMNS
 
 ALL: Final = "all"
-OLDEST_SHOWN: Final = 5
-TOP_OVERDUE_SHOWN: Final = 5
 
 
 def load_report_set(
@@ -83,6 +72,56 @@ def load_report_set(
     )
 
 
+@dataclass(frozen=True)
+class _SetData:
+    """What every report of one set reads, asked once: the publication bundle and its rows, the
+    ranking, the directory freshness, the month's press releases and the entities' trends."""
+
+    engine: Engine
+    settings: Settings
+    period: Period
+    dates: DataDates
+    bundle: Bundle
+    rows: dict[str, dict[str, Any]]
+    ranking: pl.DataFrame | None
+    items: pl.DataFrame
+    general: pl.DataFrame | None
+    releases: pl.DataFrame
+    trends: dict[str, tuple[pl.DataFrame, pl.DataFrame]]
+
+    @property
+    def clasificadas(self) -> int:
+        return int(self.bundle.table["posicion"].is_not_null().sum())
+
+    @property
+    def first_month(self) -> Month | None:
+        return Month.of(self.dates.first_created_on) if self.dates.first_created_on else None
+
+    def common(self) -> dict[str, Any]:
+        """The fields every ReportData of the set shares."""
+        return {
+            "periodo": self.bundle.periodo,
+            "dias": self.bundle.dias,
+            "parcial": self.bundle.parcial,
+            "datos_al": self.bundle.datos_al,
+            "fin_mes": self.period.month.last_day,
+            "legal_limit_days": self.settings.legal_limit_days,
+            "ranking_min_n": self.settings.ranking_min_n,
+            "definitions_version": DEFINITIONS_VERSION,
+            "publication_file": self.bundle.open_data_name,
+        }
+
+    def aging(self, filters: CaseFilters = NO_FILTERS) -> tuple[AgingBucket, ...]:
+        buckets = open_cases.aging_buckets(
+            self.engine,
+            self.settings,
+            as_of=self.period.month.last_day,
+            mode=self.period.mode,
+            filters=filters,
+        )
+        return values.aging(buckets)
+
+
 def load_reports(
     engine: Engine,
     settings: Settings,
@@ -104,98 +143,90 @@ def load_reports(
         dates=dates,
         generated_at=generated_at,
     )
-    table = bundle.table
-    wanted = _wanted_entities(engine, table, entity_ids)
-    periodo, dias = bundle.periodo, bundle.dias
-    fin_mes = period.month.last_day
-    first_month = Month.of(dates.first_created_on) if dates.first_created_on else None
-    rows = {row["entidad_id"]: row for row in table.iter_rows(named=True)}
+    wanted = _wanted_entities(engine, bundle.table, entity_ids)
     ranking = monthly.ranking(engine, settings, period=period) if wanted else None
-    clasificadas = int(table["posicion"].is_not_null().sum())
-    common: dict[str, Any] = {
-        "periodo": periodo,
-        "dias": dias,
-        "parcial": bundle.parcial,
-        "datos_al": bundle.datos_al,
-        "fin_mes": fin_mes,
-        "legal_limit_days": settings.legal_limit_days,
-        "ranking_min_n": settings.ranking_min_n,
-        "definitions_version": DEFINITIONS_VERSION,
-        "publication_file": bundle.open_data_name,
-    }
     items = directory.directory_freshness(engine, settings, as_of=bundle.datos_al)
-    general = entity_freshness(items) if items.height else None
-    releases = directory.press_releases(engine, month=period.month)
-    trends = _entity_trends(engine, settings, period, wanted=wanted, dates=dates)
-
-    def aging(filters: CaseFilters = NO_FILTERS) -> tuple[AgingBucket, ...]:
-        buckets = open_cases.aging_buckets(
-            engine, settings, as_of=fin_mes, mode=period.mode, filters=filters
-        )
-        return _aging(buckets)
-
-    def entity_report(entity_id: str) -> ReportData:
-        filters = CaseFilters(entity_ids=(entity_id,))
-        trend, deltas = trends.get(entity_id) or monthly.trend_and_deltas(
-            engine, settings, period=period, dates=dates, filters=filters
-        )
-        row = rows[entity_id]
-        assert ranking is not None
-        return ReportData(
-            **common,
-            entidad_id=entity_id,
-            entidad=str(row["entidad"]),
-            sector=row["sector"],
-            figures=_figures(row),
-            kpis=_kpis(deltas, row),
-            position=_position(ranking, row, clasificadas, settings.ranking_min_n),
-            trend=_trend(trend, first_month),
-            aging=aging(filters),
-            oldest_overdue=_oldest(
-                open_cases.open_cases(
-                    engine,
-                    settings,
-                    entity_id=entity_id,
-                    as_of=fin_mes,
-                    mode=period.mode,
-                    which="vencidos",
-                )
-            ),
-            freshness=_freshness_items(items, entity_id),
-            freshness_general=_general_status(general, entity_id),
-            releases=_releases(releases, entity_id),
-        )
-
+    shared = _SetData(
+        engine=engine,
+        settings=settings,
+        period=period,
+        dates=dates,
+        bundle=bundle,
+        rows={row["entidad_id"]: row for row in bundle.table.iter_rows(named=True)},
+        ranking=ranking,
+        items=items,
+        general=entity_freshness(items) if items.height else None,
+        releases=directory.press_releases(engine, month=period.month),
+        trends=_entity_trends(engine, settings, period, wanted=wanted, dates=dates),
+    )
     # Two workers: each entity's few small queries wait on the database, not on Python.
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="cac311-report") as pool:
-        reports = list(pool.map(entity_report, wanted))
+        reports = list(pool.map(partial(_entity_report, shared), wanted))
     if national:
-        trend, deltas = monthly.trend_and_deltas(engine, settings, period=period, dates=dates)
-        row = rows[TOTAL_ID]
-        reports.append(
-            ReportData(
-                **common,
-                entidad_id=None,
-                entidad=str(row["entidad"]),
-                sector=None,
-                figures=_figures(row),
-                kpis=_kpis(deltas, row),
-                position=Position(None, None, None, clasificadas, 0, settings.ranking_min_n),
-                trend=_trend(trend, first_month),
-                aging=aging(),
-                top_overdue=_top_overdue(table),
-                freshness_counts=_freshness_counts(general),
-                releases=_releases(releases, TOTAL_ID),
-            )
-        )
+        reports.append(_national_report(shared))
     return ReportSet(
-        periodo=periodo,
-        dias=dias,
+        periodo=bundle.periodo,
+        dias=bundle.dias,
         parcial=bundle.parcial,
         datos_al=bundle.datos_al,
         reports=tuple(reports),
         publication_files=dict(bundle.files),
-        entity_ids=tuple(e for e in rows if e != TOTAL_ID),
+        entity_ids=tuple(e for e in shared.rows if e != TOTAL_ID),
+    )
+
+
+def _entity_report(shared: _SetData, entity_id: str) -> ReportData:
+    engine, settings, period = shared.engine, shared.settings, shared.period
+    filters = CaseFilters(entity_ids=(entity_id,))
+    trend, deltas = shared.trends.get(entity_id) or monthly.trend_and_deltas(
+        engine, settings, period=period, dates=shared.dates, filters=filters
+    )
+    row = shared.rows[entity_id]
+    assert shared.ranking is not None
+    overdue = open_cases.open_cases(
+        engine,
+        settings,
+        entity_id=entity_id,
+        as_of=period.month.last_day,
+        mode=period.mode,
+        which="vencidos",
+    )
+    return ReportData(
+        **shared.common(),
+        entidad_id=entity_id,
+        entidad=str(row["entidad"]),
+        sector=row["sector"],
+        figures=values.figures(row),
+        kpis=values.kpis(deltas, row),
+        position=values.position(shared.ranking, row, shared.clasificadas, settings.ranking_min_n),
+        trend=values.trend(trend, shared.first_month),
+        aging=shared.aging(filters),
+        oldest_overdue=values.oldest(overdue),
+        freshness=values.freshness_items(shared.items, entity_id),
+        freshness_general=values.general_status(shared.general, entity_id),
+        releases=values.releases(shared.releases, entity_id),
+    )
+
+
+def _national_report(shared: _SetData) -> ReportData:
+    settings = shared.settings
+    trend, deltas = monthly.trend_and_deltas(
+        shared.engine, settings, period=shared.period, dates=shared.dates
+    )
+    row = shared.rows[TOTAL_ID]
+    return ReportData(
+        **shared.common(),
+        entidad_id=None,
+        entidad=str(row["entidad"]),
+        sector=None,
+        figures=values.figures(row),
+        kpis=values.kpis(deltas, row),
+        position=Position(None, None, None, shared.clasificadas, 0, settings.ranking_min_n),
+        trend=values.trend(trend, shared.first_month),
+        aging=shared.aging(),
+        top_overdue=values.top_overdue(shared.bundle.table),
+        freshness_counts=values.freshness_counts(shared.general),
+        releases=values.releases(shared.releases, TOTAL_ID),
     )
 
 
@@ -255,153 +286,6 @@ def _entity_trends(
         )
         found[str(entity_id)] = (rows, kpi_changes(figures, month, datos_month, first_month))
     return found
-
-
-# --- frames → plain values ----------------------------------------------------------------------
-
-
-def _figures(row: Mapping[str, Any]) -> dict[str, Value]:
-    return {column: row[column] for column in PUBLICATION_COLUMNS}
-
-
-def _kpis(deltas: pl.DataFrame, row: Mapping[str, Any]) -> tuple[KpiChange, ...]:
-    kpis = []
-    for item in deltas.iter_rows(named=True):
-        published = row[item["kpi"]]
-        if (published is None) != (item["valor"] is None) or (
-            published is not None and float(published) != float(item["valor"])
-        ):
-            raise RuntimeError(
-                f"{item['kpi']}: the KPI change's value {item['valor']!r} differs from the "
-                f"publication's {published!r} ({row['entidad_id']})"
-            )
-        kpis.append(
-            KpiChange(
-                code=item["kpi"],
-                valor=item["valor"],
-                mes_anterior=item["mes_anterior"],
-                delta_mes=item["delta_mes"],
-                delta_mes_pct=item["delta_mes_pct"],
-                anio_anterior=item["anio_anterior"],
-                delta_anio=item["delta_anio"],
-                delta_anio_pct=item["delta_anio_pct"],
-            )
-        )
-    return tuple(kpis)
-
-
-def _position(
-    ranking: pl.DataFrame, row: Mapping[str, Any], clasificadas: int, min_n: int
-) -> Position:
-    found = ranking.filter(pl.col("entidad_id") == row["entidad_id"])
-    if found.is_empty():  # n = 0 in M: not in the ranking frame at all
-        return Position(None, None, None, clasificadas, 0, min_n)
-    item = found.row(0, named=True)
-    if item["posicion"] != row["posicion"]:
-        raise RuntimeError(f"{row['entidad_id']}: ranking position differs from the publication")
-    return Position(
-        posicion=item["posicion"],
-        posicion_anterior=item["posicion_anterior"],
-        cambio_posicion=item["cambio_posicion"],
-        clasificadas=clasificadas,
-        n=int(item["n"]),
-        min_n=min_n,
-    )
-
-
-def _trend(trend: pl.DataFrame, first_month: Month | None) -> tuple[TrendPoint, ...]:
-    points = []
-    for item in trend.sort("periodo").iter_rows(named=True):
-        if first_month is not None and item["periodo"] < str(first_month):
-            continue  # before the first month with data: no data is not zero
-        points.append(
-            TrendPoint(
-                periodo=item["periodo"],
-                recibidos=int(item["recibidos"]),
-                cerrados=int(item["cerrados"]),
-                vencidos_fin_mes=int(item["vencidos_fin_mes"]),
-                indice_cumplimiento=item["indice_cumplimiento"],
-                parcial=bool(item["parcial"]),
-            )
-        )
-    return tuple(points)
-
-
-def _aging(buckets: pl.DataFrame) -> tuple[AgingBucket, ...]:
-    return tuple(
-        AgingBucket(str(r["tramo"]), int(r["casos"]), bool(r["vencido"]))
-        for r in buckets.sort("orden").iter_rows(named=True)
-    )
-
-
-def _oldest(cases: pl.DataFrame) -> tuple[OverdueCase, ...]:
-    return tuple(
-        OverdueCase(
-            case_id=str(r["case_id"]),
-            edad_dias=int(r["edad_dias"]),
-            case_type=r["case_type"],
-            category=r["category"],
-            created_on=r["created_on"],
-        )
-        for r in cases.head(OLDEST_SHOWN).iter_rows(named=True)
-    )
-
-
-def _top_overdue(table: pl.DataFrame) -> tuple[OverdueEntity, ...]:
-    top = (
-        table.filter((pl.col("entidad_id") != TOTAL_ID) & (pl.col("vencidos_fin_mes") > 0))
-        .sort(["vencidos_fin_mes", "entidad_id"], descending=[True, False])
-        .head(TOP_OVERDUE_SHOWN)
-    )
-    return tuple(
-        OverdueEntity(
-            str(r["entidad_id"]),
-            str(r["entidad"]),
-            int(r["vencidos_fin_mes"]),
-            r["indice_cumplimiento"],
-        )
-        for r in top.iter_rows(named=True)
-    )
-
-
-def _freshness_items(items: pl.DataFrame, entity_id: str) -> tuple[FreshnessItem, ...]:
-    return tuple(
-        FreshnessItem(
-            item=str(r["item"]),
-            estado=str(r["estado"]),
-            ultima_revision=r["ultima_revision"],
-            edad_dias=r["edad_dias"],
-        )
-        for r in items.filter(pl.col("entidad_id") == entity_id).iter_rows(named=True)
-    )
-
-
-def _general_status(general: pl.DataFrame | None, entity_id: str) -> str | None:
-    if general is None:
-        return None
-    found = general.filter(pl.col("entidad_id") == entity_id)
-    return None if found.is_empty() else str(found["estado_general"][0])
-
-
-def _freshness_counts(general: pl.DataFrame | None) -> dict[str, int]:
-    counts = dict.fromkeys(STATUSES, 0)
-    if general is not None:
-        for status in general["estado_general"].to_list():
-            counts[status] = counts.get(status, 0) + 1
-    return counts
-
-
-def _releases(summary: pl.DataFrame, entity_id: str) -> Releases:
-    found = summary.filter(pl.col("entidad_id") == entity_id)
-    if found.is_empty():
-        return Releases(0, 0, None, None)
-    r = found.row(0, named=True)
-    return Releases(
-        comunicados=int(r["comunicados"]),
-        con_anticipacion=int(r["con_anticipacion"]),
-        pct_con_anticipacion=r["pct_con_anticipacion"],
-        mediana_anticipacion_horas=r["mediana_anticipacion_horas"],
-    )
 
 
 def data_cutoff(engine: Engine) -> date | None:

@@ -21,6 +21,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from cac311.analytics import closures, directory, imports, monthly, open_cases
+from cac311.analytics import early_warning as early_warning_family
 from cac311.analytics.dates import DataDates, DataFacts, data_facts
 from cac311.config import Settings
 from cac311.db.engine import make_engine
@@ -173,6 +174,14 @@ def monthly_trend(
         dates=source.dates,
         filters=filters,
         split_by=split_by,
+    )
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def early_warning(source: Source, period: Period, filters: CaseFilters) -> pl.DataFrame:
+    """Early-warning flags per entity and month up to the period's month (docs/metrics.md §16)."""
+    return early_warning_family.entity_flags(
+        read_engine(source.url), source.settings, period=period, dates=source.dates, filters=filters
     )
 
 

@@ -14,6 +14,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
 import polars as pl
@@ -28,19 +29,18 @@ from cac311.errors import UserError
 from cac311.filters import CaseFilters
 from cac311.obligations import store
 from cac311.obligations.attachments import CheckedFile, check_attachment
-from cac311.ui import loaders, obligation_loaders
-from cac311.ui.columns import count_column, text_column, time_column
+from cac311.ui import loaders, obligation_columns, obligation_loaders
 from cac311.ui.errors import stop_on_error
 from cac311.ui.format import (
     FRESHNESS_LABELS,
     ITEM_LABELS,
     definition,
     fmt_int,
-    metric_label,
     month_long,
 )
 from cac311.ui.loaders import Source
 from cac311.ui.safe import SHORT, md
+from cac311.ui.views import obligations as views
 from cac311.ui.widgets import data_table
 from metrics import obligations as ob
 from metrics.freshness import ITEM_FRESHNESS_SCHEMA
@@ -145,104 +145,20 @@ def attachment_download(
 # --- tables ---------------------------------------------------------------------------------
 
 
-def submission_columns() -> dict[str, Any]:
-    return {
-        "submission_id": st.column_config.NumberColumn("N.º", format="%d"),
-        "tipo": text_column("Tipo"),
-        "entidad_id": text_column("Entidad", definition("entidad_id")),
-        "detalle": text_column("Detalle", "Ítem revisado (y si hubo cambios) o título."),
-        "estado": text_column(
-            "Estado",
-            "Pendiente de validación, validado o devuelto por el Asesor de Calidad.",
-        ),
-        "recibido": time_column("Recibido", "Hora local en que el tablero recibió el envío."),
-        "antiguedad_dias": count_column(
-            metric_label("antiguedad_dias"), definition("antiguedad_dias")
-        ),
-        "medios": time_column("Medios (previsto)", "Hora local prevista de publicación."),
-        "anticipacion_horas": st.column_config.NumberColumn(
-            metric_label("anticipacion_horas"),
-            help=definition("anticipacion_horas"),
-            format="%,.1f",
-        ),
-        "adjunto": text_column("Adjunto"),
-        "submitted_by": text_column("Enviado por"),
-        "return_reason": text_column("Motivo de devolución"),
-        "decidido": time_column("Decidido", "Hora local de la validación o devolución."),
-        "decided_by": text_column("Decidido por"),
-    }
-
-
 def submissions_table(view: pl.DataFrame, key: str, *, with_entity: bool = True) -> None:
-    table = ob.submission_table(view, ITEM_LABELS)
-    columns = submission_columns()
+    table = views.submission_table(view, ITEM_LABELS)
+    columns = obligation_columns.submissions()
     if not with_entity:
         columns["entidad_id"] = None
     data_table(table, column_config=columns, key=key)
 
 
-def item_columns() -> dict[str, Any]:
-    return {
-        "item": text_column("Ítem"),
-        "ultima_revision": st.column_config.DateColumn(
-            metric_label("ultima_revision"),
-            help=definition("ultima_revision"),
-            format="DD/MM/YYYY",
-        ),
-        "origen": text_column(metric_label("origen"), definition("origen")),
-        "estado": text_column(
-            "Estado (fecha de corte)",
-            "Estado de actualización en la fecha de corte de los datos: " + definition("estado"),
-        ),
-        "edad_dias": count_column("Edad (días)", definition("edad_dias")),
-        "revisiones_pendientes": count_column(
-            "Pendientes de validación", definition("revisiones_pendientes")
-        ),
-        "pendiente_desde": time_column(
-            metric_label("pendiente_desde"), definition("pendiente_desde")
-        ),
-        "dias_pendiente": count_column(
-            metric_label("dias_pendiente"), definition("dias_pendiente")
-        ),
-        "revisiones_devueltas": count_column(
-            "Devueltas sin corregir", definition("revisiones_devueltas")
-        ),
-        "entidad_id": text_column("Código", definition("entidad_id")),
-        "entidad": text_column("Entidad"),
-    }
-
-
 def own_items_table(items: pl.DataFrame, freshness: pl.DataFrame, key: str) -> None:
     data_table(
-        ob.own_items(items, freshness, ITEM_LABELS, FRESHNESS_LABELS),
-        column_config=item_columns(),
+        views.own_items(items, freshness, ITEM_LABELS, FRESHNESS_LABELS),
+        column_config=obligation_columns.items(),
         key=key,
     )
-
-
-def entity_columns() -> dict[str, Any]:
-    return {
-        "entidad_id": text_column("Código", definition("entidad_id")),
-        "entidad": text_column("Entidad"),
-        "sector": None,
-        "revisiones_pendientes": count_column(
-            "Revisiones pendientes", definition("revisiones_pendientes")
-        ),
-        "dias_pendiente": count_column("Días de la más antigua", definition("dias_pendiente")),
-        "revisiones_devueltas": count_column(
-            "Revisiones devueltas", definition("revisiones_devueltas")
-        ),
-        "comunicados": count_column(metric_label("comunicados"), definition("comunicados")),
-        "pct_con_anticipacion": st.column_config.NumberColumn(
-            "% antes que los medios", help=definition("pct_con_anticipacion"), format="%,.1f"
-        ),
-        "comunicados_pendientes": count_column(
-            "Comunicados pendientes", definition("comunicados_pendientes")
-        ),
-        "comunicados_devueltos": count_column(
-            "Comunicados devueltos", definition("comunicados_devueltos")
-        ),
-    }
 
 
 def totals_row(totals: dict[str, int | None], scope: str) -> None:
@@ -276,7 +192,7 @@ def submission_label(row: dict[str, object] | None) -> str:
     """ "Revisión N.º 12 · SLA · 10/11/2026" / "Comunicado N.º 3 · «Título» · 10/11/2026"."""
     if row is None:
         return "—"
-    kind = ob.KIND_LABELS.get(str(row["tipo"]), str(row["tipo"]))
+    kind = views.KIND_LABELS.get(str(row["tipo"]), str(row["tipo"]))
     what = (
         ITEM_LABELS.get(str(row["item"]), str(row["item"]))
         if row["tipo"] == "review"
@@ -292,51 +208,9 @@ def resubmit_form(url: str, identity: Identity, settings: Settings, row: dict[st
     number = int(row["submission_id"])
     name = "reenvio"  # one counter: the page's choice of returned entry follows it too
     generation = form_generation(name)
+    fields = _review_fields if row["tipo"] == "review" else _release_fields
     with st.form(f"form_{name}_{row['tipo']}_{number}_{generation}"):
-        if row["tipo"] == "review":
-            st.markdown(f"##### Corregir la revisión de «{ITEM_LABELS[str(row['item'])]}»")
-            outcome = st.radio(
-                "Resultado de la revisión",
-                ("sin_cambios", "con_cambios"),
-                index=0 if row["sin_cambios"] else 1,
-                format_func=lambda c: "Sin cambios" if c == "sin_cambios" else "Con cambios",
-                horizontal=True,
-                key=f"ob_r_outcome_{number}_{generation}",
-            )
-            text = st.text_area(
-                "Descripción de los cambios",
-                value=str(row["texto"] or ""),
-                max_chars=store.MAX_DESCRIPTION,
-                key=f"ob_r_text_{number}_{generation}",
-            )
-        else:
-            st.markdown("##### Corregir el comunicado")
-            title = st.text_input(
-                "Título",
-                value=str(row["titulo"] or ""),
-                max_chars=store.MAX_TITLE,
-                key=f"ob_r_title_{number}_{generation}",
-            )
-            planned = row["medios"] if isinstance(row["medios"], datetime) else datetime.now()
-            day_column, time_column = st.columns(2)
-            day = day_column.date_input(
-                "Fecha prevista en medios",
-                value=planned.date(),
-                format="DD/MM/YYYY",
-                key=f"ob_r_day_{number}_{generation}",
-            )
-            clock_time = time_column.time_input(
-                "Hora prevista en medios",
-                value=planned.time(),
-                step=300,
-                key=f"ob_r_time_{number}_{generation}",
-            )
-            text = st.text_area(
-                "Texto del comunicado",
-                value=str(row["texto"] or ""),
-                max_chars=store.MAX_BODY,
-                key=f"ob_r_body_{number}_{generation}",
-            )
+        submit = fields(row, f"{number}_{generation}")
         upload = st.file_uploader(
             "Adjunto nuevo (opcional; el anterior no se reenvía)",
             type=UPLOAD_TYPES,
@@ -347,43 +221,87 @@ def resubmit_form(url: str, identity: Identity, settings: Settings, row: dict[st
     if not sent:
         return
     engine = writer(url)
-    if row["tipo"] == "review":
-        run_write(
-            name,
-            lambda: store.submit_review(
-                engine,
-                identity,
-                settings,
-                item=str(row["item"]),
-                sin_cambios=outcome == "sin_cambios",
-                description=text,
-                attachment=checked_upload(upload),
-                request_key=request_key(name),
-                replaces_id=number,
-            ),
-        )
-    else:
-        run_write(
-            name,
-            lambda: store.submit_release(
-                engine,
-                identity,
-                settings,
-                title=title,
-                media_at_local=datetime.combine(day, clock_time),
-                body=text,
-                attachment=checked_upload(upload),
-                request_key=request_key(name),
-                replaces_id=number,
-            ),
-        )
+    run_write(
+        name,
+        lambda: submit(
+            engine,
+            identity,
+            settings,
+            attachment=checked_upload(upload),
+            request_key=request_key(name),
+            replaces_id=number,
+        ),
+    )
+
+
+def _review_fields(row: dict[str, Any], suffix: str) -> Callable[..., store.SubmitResult]:
+    """The returned review's fields, pre-filled; gives back its write with what was typed."""
+    st.markdown(f"##### Corregir la revisión de «{ITEM_LABELS[str(row['item'])]}»")
+    outcome = st.radio(
+        "Resultado de la revisión",
+        ("sin_cambios", "con_cambios"),
+        index=0 if row["sin_cambios"] else 1,
+        format_func=lambda c: "Sin cambios" if c == "sin_cambios" else "Con cambios",
+        horizontal=True,
+        key=f"ob_r_outcome_{suffix}",
+    )
+    text = st.text_area(
+        "Descripción de los cambios",
+        value=str(row["texto"] or ""),
+        max_chars=store.MAX_DESCRIPTION,
+        key=f"ob_r_text_{suffix}",
+    )
+    return partial(
+        store.submit_review,
+        item=str(row["item"]),
+        sin_cambios=outcome == "sin_cambios",
+        description=text,
+    )
+
+
+def _release_fields(row: dict[str, Any], suffix: str) -> Callable[..., store.SubmitResult]:
+    """The returned press release's fields, pre-filled; gives back its write with what was
+    typed."""
+    st.markdown("##### Corregir el comunicado")
+    title = st.text_input(
+        "Título",
+        value=str(row["titulo"] or ""),
+        max_chars=store.MAX_TITLE,
+        key=f"ob_r_title_{suffix}",
+    )
+    planned = row["medios"] if isinstance(row["medios"], datetime) else datetime.now()
+    day_column, time_column = st.columns(2)
+    day = day_column.date_input(
+        "Fecha prevista en medios",
+        value=planned.date(),
+        format="DD/MM/YYYY",
+        key=f"ob_r_day_{suffix}",
+    )
+    clock_time = time_column.time_input(
+        "Hora prevista en medios",
+        value=planned.time(),
+        step=300,
+        key=f"ob_r_time_{suffix}",
+    )
+    text = st.text_area(
+        "Texto del comunicado",
+        value=str(row["texto"] or ""),
+        max_chars=store.MAX_BODY,
+        key=f"ob_r_body_{suffix}",
+    )
+    return partial(
+        store.submit_release,
+        title=title,
+        media_at_local=datetime.combine(day, clock_time),
+        body=text,
+    )
 
 
 def attachment_picker(
     url: str, identity: Identity, role: str, view: pl.DataFrame, key: str
 ) -> None:
     """A selectbox of the attachments of `view` (the user's own entities) and its download."""
-    files = ob.attachments_of(view)
+    files = views.attachments_of(view)
     if not files:
         return
     by_id = {attachment_id: (name, owner) for attachment_id, name, owner in files}
@@ -421,22 +339,24 @@ def directorio_section(ctx: PageContext) -> None:
             ctx.source, ctx.month, ctx.datos_al, clock.today, clock.timezone, scope_filters
         )
     totals_row(ob.obligation_totals(table), scope)
-    waiting = ob.pending_by_entity(table)
+    waiting = views.pending_by_entity(table)
     if waiting.is_empty():
         st.success(
             "Ninguna entidad tiene envíos pendientes de validación ni devueltos.",
             icon=":material/check_circle:",
         )
     else:
-        data_table(waiting, column_config=entity_columns(), key="obligaciones_entidades")
+        data_table(
+            waiting, column_config=obligation_columns.entities(), key="obligaciones_entidades"
+        )
         st.caption("Entidades con envíos esperando: las que más esperan primero.")
     with st.expander("Última revisión por entidad e ítem y su origen", icon=":material/history:"):
         items = obligation_loaders.review_items(
             ctx.source, ctx.datos_al, clock.today, clock.timezone, scope_filters
         )
         data_table(
-            ob.item_rows(items, ITEM_LABELS),
-            column_config=item_columns(),
+            views.item_rows(items, ITEM_LABELS),
+            column_config=obligation_columns.items(),
             key="obligaciones_items",
         )
 
@@ -446,4 +366,4 @@ def _attachment_label(by_id: dict[int, tuple[str, str]], attachment_id: int) -> 
         return str(attachment_id)
     name, owner = by_id[attachment_id]
     kind, _, number = owner.partition(":")
-    return f"{name} ({ob.KIND_LABELS.get(kind, kind).lower()} N.º {number})"
+    return f"{name} ({views.KIND_LABELS.get(kind, kind).lower()} N.º {number})"

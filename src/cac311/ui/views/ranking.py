@@ -149,18 +149,28 @@ def sectors_present(ranking: pl.DataFrame) -> list[str]:
 
 
 def ranking_export(
-    ranking: pl.DataFrame, period: Period, transfers: pl.DataFrame | None = None
+    ranking: pl.DataFrame,
+    period: Period,
+    survival: pl.DataFrame | None = None,
+    early_warning: pl.DataFrame | None = None,
+    transfers: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The ranking frame as a CSV-ready table: RANKING_EXPORT_COLUMNS, ranked first by position,
     then the unranked by entidad_id; `periodo` = the month, `modo_dias` = the mode on every row.
 
-    `transfers` (ui.views.transfers.ranking_columns, docs/metrics.md §15): its columns are
-    appended by entidad_id (empty for an entity without transfers in M)."""
+    `survival` (the Kaplan–Meier frame per entity, docs/metrics.md §17) adds its columns;
+    `early_warning` (the month's flags per entity, views.early_warning.month_states, §16) adds
+    `alerta_deterioro` and `estado_alerta`; `transfers` (views.transfers.ranking_columns, §15)
+    adds `traslados_salida`, `traslados_entrada` and `vencidos_heredados`."""
     ordered = ranking.sort(["posicion", "entidad_id"], nulls_last=True)
     export = ordered.with_columns(
         pl.lit(str(period.month), dtype=pl.String).alias("periodo"),
         pl.lit(period.mode.value, dtype=pl.String).alias("modo_dias"),
     ).select(RANKING_EXPORT_COLUMNS)
+    if survival is not None:
+        export = export.join(survival, on="entidad_id", how="left", maintain_order="left")
+    if early_warning is not None:
+        export = export.join(early_warning, on="entidad_id", how="left", maintain_order="left")
     if transfers is not None:
         export = export.join(transfers, on="entidad_id", how="left", maintain_order="left")
     return export
