@@ -35,7 +35,7 @@ from cac311.db.bulk import copy_into
 from cac311.db.setup import stored_timezone
 from cac311.db.summary_frames import write_summaries_from
 from cac311.errors import UserError
-from cac311.ingest import demo_obligations
+from cac311.ingest import demo_obligations, demo_transfers
 from cac311.ingest.demo_catalog import (
     CASE_TYPES,
     CHANNELS,
@@ -55,11 +55,6 @@ WRITE_CHUNK_ROWS = 100_000
 DAY = 86_400
 ANULADO_SHARE = 0.015
 SAME_MINUTE_SHARE = 0.003
-TRANSFER_SHARE = 0.03
-# Of the transferred cases that breach the limit, the share received late (< K days left), and
-# of the others the share that bounced back and forth first (docs/metrics.md §15).
-LATE_TRANSFER_SHARE = 0.4
-BOUNCE_SHARE = 0.08
 SMALL_ENTITIES_MAX_SHARE = 0.10
 # Relative volume by month Jan..Dec (rainy season busier; Carnival and December quieter), by
 # weekday Monday..Sunday, on public holidays, and growth per year.
@@ -359,128 +354,6 @@ def _entity_homes() -> tuple[np.ndarray, np.ndarray]:
     return np.array(province), np.array(district)
 
 
-def _transfers(
-    rng: np.random.Generator,
-    cases: pl.DataFrame,
-    cutoff: datetime,
-    *,
-    timezone: str,
-    calendar: pl.DataFrame,
-    settings: Settings,
-) -> pl.DataFrame:
-    """A few % of the cases came from another entity (docs/metrics.md §15).
-
-    Most within their first three days; some bounced (holder → other → holder again, a
-    back-and-forth); and some of the cases that breach the legal limit were received late, with
-    fewer than `transfer_min_days_left` days left (in the calendar or the working-day count),
-    so the receiver gets "vencidos heredados". Every chain connects: the case starts at the
-    first transfer's origin and ends at its entity. Only this generator's child of the seed is
-    drawn from, so the cases (and every published figure) do not depend on it.
-    """
-    ids = [e.entity_id for e in ENTITIES]
-    n = cases.height
-    holder = cases["entity_id"].replace_strict(ids, list(range(len(ids)))).to_numpy()
-    picked = (rng.random(n) < TRANSFER_SHARE) & (cases["status"] != "anulado").to_numpy()
-    origin = (holder + rng.integers(1, len(ids), n)) % len(ids)
-    fraction = rng.random(n)
-    # Draws added for issue 16 come after the original ones: the early transfers stay as they were.
-    late_draw, bounce_draw, late_mode_draw = rng.random(n), rng.random(n), rng.random(n)
-    left = rng.integers(0, max(settings.transfer_min_days_left, 1), n)
-    office = rng.integers(8 * 3600, 17 * 3600, n)
-
-    limit = settings.legal_limit_days
-    last_day = cases.select(
-        pl.max_horizontal(pl.col("created_on").max(), pl.col("closed_on").max())
-    ).item()
-    last = calendar.filter(pl.col("dia") == last_day).row(0, named=True)
-    ages = cases.select(  # dias at closure, or age at datos_al of an open case
-        (pl.col("closed_day").fill_null(last["day_num"]) - pl.col("created_day")).alias("d"),
-        (pl.col("closed_bday").fill_null(last["bday_num"]) - pl.col("created_bday")).alias("b"),
-    )
-    breaches_cal = ages["d"].to_numpy() > limit + 1
-    breaches_hab = ages["b"].to_numpy() > limit + 1
-    late = picked & (late_draw < LATE_TRANSFER_SHARE) & breaches_cal
-    late_habiles = late & breaches_hab & (late_mode_draw < 0.5)
-    span = (pl.col("closed_at").fill_null(cutoff) - pl.col("created_at")).dt.total_seconds()
-    window = pl.min_horizontal(span, 3 * DAY)
-    base = cases.select(
-        "case_id",
-        "created_at",
-        "created_day",
-        "created_bday",
-        span.alias("span"),
-        window.alias("window"),
-        to_entity_id="entity_id",
-    ).with_columns(
-        from_entity_id=pl.Series(np.array(ids)[origin]),
-        fraction=pl.Series(fraction),
-        late=pl.Series(late),
-        late_habiles=pl.Series(late_habiles),
-        bounce=pl.Series(picked & ~late & (bounce_draw < BOUNCE_SHARE)),
-        left=pl.Series(left),
-        office=pl.Series(office),
-    )
-    chosen = base.filter(pl.Series(picked))
-    early = chosen.filter(~pl.col("late")).select(
-        "case_id",
-        "from_entity_id",
-        "to_entity_id",
-        (pl.col("created_at") + pl.duration(seconds=pl.col("fraction") * pl.col("window")))
-        .dt.truncate("1s")
-        .alias("transferred_at"),
-    )
-    # A bounce: the holder sent it away first (to -> from), then got it back (the row above).
-    bounced = chosen.filter(pl.col("bounce") & (pl.col("span") >= 3600)).select(
-        "case_id",
-        pl.col("to_entity_id").alias("from_entity_id"),
-        pl.col("from_entity_id").alias("to_entity_id"),
-        (
-            pl.col("created_at")
-            + pl.duration(seconds=pl.col("fraction") * pl.col("window") * 0.5)
-            - pl.duration(seconds=1)
-        )
-        .dt.truncate("1s")
-        .clip(pl.col("created_at"))
-        .alias("transferred_at"),
-    )
-    bounced = (
-        bounced.join(
-            early.select("case_id", pl.col("transferred_at").alias("second")), on="case_id"
-        )
-        .filter(pl.col("transferred_at") < pl.col("second"))
-        .drop("second")
-    )
-    # Late: received on the day `left` days before the limit, in the calendar or working days.
-    by_day = calendar.select(pl.col("day_num").alias("target"), pl.col("dia"))
-    by_bday = (
-        calendar.filter(pl.col("es_habil"))
-        .select(pl.col("bday_num").alias("target"), pl.col("dia"))
-        .unique("target", keep="first")
-    )
-    late_rows = (
-        chosen.filter(pl.col("late"))
-        .with_columns(
-            pl.when(pl.col("late_habiles"))
-            .then(pl.col("created_bday"))
-            .otherwise(pl.col("created_day"))
-            .alias("start"),
-            (pl.lit(limit) - pl.col("left")).alias("age"),
-        )
-        .with_columns((pl.col("start") + pl.col("age")).alias("target"))
-    )
-    late_calendar = late_rows.filter(~pl.col("late_habiles")).join(by_day, on="target", how="left")
-    late_working = late_rows.filter(pl.col("late_habiles")).join(by_bday, on="target", how="left")
-    late_dated = pl.concat([late_calendar, late_working]).sort("case_id")
-    local = late_dated["dia"].to_numpy().astype("datetime64[s]") + late_dated[
-        "office"
-    ].to_numpy().astype("timedelta64[s]")
-    late_out = late_dated.select("case_id", "from_entity_id", "to_entity_id").with_columns(
-        _to_utc(local, timezone).alias("transferred_at")
-    )
-    rows = pl.concat([early, bounced, late_out]).sort("case_id", "transferred_at")
-    return add_local_columns(rows, "transferred", timezone, calendar)
-
-
 def _reviews(
     rng: np.random.Generator, today: date, timezone: str, settings: Settings
 ) -> pl.DataFrame:
@@ -606,7 +479,7 @@ def build_demo_frames(
     return DemoFrames(
         entities=entities,
         cases=case_frame,
-        transfers=_transfers(
+        transfers=demo_transfers.transfers(
             rng_transfers,
             case_frame,
             cutoff,
