@@ -5,7 +5,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from cac311.ui import loaders, survival_loaders
+from cac311.ui import loaders, survival_loaders, transfer_loaders
 from cac311.ui.audit import audit
 from cac311.ui.charts import ranking as ranking_charts
 from cac311.ui.errors import stop_on_error
@@ -24,6 +24,7 @@ from cac311.ui.safe import LONG, SHORT, md, plain
 from cac311.ui.views import early_warning as warning_views
 from cac311.ui.views import ranking as views
 from cac311.ui.views import survival as survival_views
+from cac311.ui.views import transfers as transfer_views
 from cac311.ui.views.labels import relabel
 from cac311.ui.widgets import csv_download, data_table, plot
 
@@ -194,7 +195,15 @@ mes): el cumplimiento que la entidad supera con razonable seguridad.
             "se muestran sin posición porque con tan pocos casos el orden no sería justo."
         )
         table(unranked, key="ranking_no_clasificadas", with_position=False)
-    export = views.ranking_export(ranking, ctx.period, survival, early_warning=flags)
+    with stop_on_error("calcular los traslados"):
+        transfer_figures = transfer_loaders.entity_figures(ctx.source, ctx.period, ctx.chosen.cases)
+    export = views.ranking_export(
+        ranking,
+        ctx.period,
+        survival,
+        early_warning=flags,
+        transfers=transfer_views.ranking_columns(transfer_figures),
+    )
     if csv_download(
         "Descargar ranking (CSV)",
         csv_bytes(export),

@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from cac311.filters import CaseFilters
-from cac311.ui import loaders, survival_loaders
+from cac311.ui import loaders, survival_loaders, transfers_ui
 from cac311.ui.audit import audit
 from cac311.ui.charts import entity as entity_charts
 from cac311.ui.charts import survival as survival_charts
@@ -368,6 +368,10 @@ ctx.stamp()
 
 st.markdown("#### Casos por atender")
 case_lists(entity, entity_filters)
+ctx.stamp()
+
+st.markdown("#### Traslados")
+transfers_ui.entity_section(ctx, entity, entity_filters)
 ctx.stamp()
 
 if ctx.identity.can_see_cases_of(entity):  # the PDF lists the entity's oldest overdue cases

@@ -5,7 +5,7 @@ import streamlit as st
 
 from cac311.auth.audit import AUDIT_ACTIONS
 from cac311.ingest.reasons import REASONS
-from cac311.ui import loaders
+from cac311.ui import loaders, transfers_ui
 from cac311.ui.audit import AUDIT_ACTION_LABELS, audit, audit_entries
 from cac311.ui.charts import quality as quality_charts
 from cac311.ui.columns import (
@@ -209,6 +209,15 @@ if ctx.filters is not None:
             key="calidad_mismo_minuto_tabla",
         )
     ctx.stamp()
+
+# --- transfers whose chain does not connect (docs/metrics.md §15) ----------------------------
+st.subheader("Cadenas de traslados que no conectan")
+st.caption(
+    "Casos cuyo traslado sale de una entidad que no era la que lo tenía (el destino del traslado "
+    "anterior), o cuyo último traslado no termina en la entidad del caso. Todos los meses."
+)
+transfers_ui.broken_chain_section(ctx)
+ctx.stamp()
 
 # --- audit log -------------------------------------------------------------------------------
 st.subheader("Bitácora de auditoría")

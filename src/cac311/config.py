@@ -107,6 +107,13 @@ class Settings(BaseModel):
             "the publication of M is due on the N-th working day after M ends",
         ),
     ] = 7
+    transfer_min_days_left: Annotated[
+        PositiveInt,
+        _env(
+            "CAC311_TRASLADO_DIAS_MINIMOS",
+            "a case received by transfer with fewer days left than this breaches 'heredado'",
+        ),
+    ] = 5
     smtp_url: Annotated[
         SecretStr | None,
         _env("CAC311_SMTP_URL", "SMTP server of the report delivery (password hidden)"),

@@ -439,6 +439,47 @@ _ENTRIES: tuple[MetricDefinition, ...] = (
         "cuentan.",
         "%",
     ),
+    # --- transfers (docs/metrics.md §15) ---
+    MetricDefinition(
+        "traslados_salida",
+        "Traslados de salida",
+        "Traslados hechos en el mes cuyo origen es la entidad.",
+        "traslados",
+    ),
+    MetricDefinition(
+        "traslados_entrada",
+        "Traslados de entrada",
+        "Traslados hechos en el mes cuyo destino es la entidad.",
+        "traslados",
+    ),
+    MetricDefinition(
+        "casos_recibidos_traslado",
+        "Casos recibidos por traslado",
+        "Casos distintos que la entidad recibió por traslado en el mes.",
+        "casos",
+    ),
+    MetricDefinition(
+        "mediana_dias_en_poder",
+        "Mediana de días en poder",
+        "Mediana de los días que la entidad tuvo cada caso antes de trasladarlo, desde su "
+        "creación o desde el traslado anterior.",
+        "días",
+    ),
+    MetricDefinition(
+        "vencidos_recibidos_traslado",
+        "Vencidos tras recibirlos por traslado",
+        f"Casos que superaron {_L} en el mes mientras la entidad los tenía después de "
+        "recibirlos por traslado (el reloj cuenta desde la creación).",
+        "casos",
+        direction="lower",
+    ),
+    MetricDefinition(
+        "vencidos_heredados",
+        "Vencidos heredados",
+        "Casos que vencieron en el mes en poder de la entidad que los recibió por traslado con "
+        "menos de K días restantes (5 por defecto); se muestran aparte.",
+        "casos",
+    ),
     MetricDefinition(
         "pct_mismo_minuto",
         "% cerrados en el mismo minuto",

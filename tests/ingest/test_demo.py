@@ -175,11 +175,24 @@ def test_transfers_reviews_and_releases_are_consistent(engine: Engine) -> None:
         " c.created_at, c.closed_at from transfers as t join cases as c on c.case_id = t.case_id",
     )
     assert 0.01 * SMALL_N < transfers.height < 0.06 * SMALL_N
-    assert (transfers["to_entity_id"] == transfers["entity_id"]).all()
     assert (transfers["from_entity_id"] != transfers["to_entity_id"]).all()
     assert (transfers["transferred_at"] >= transfers["created_at"]).all()
     closed = transfers.filter(pl.col("closed_at").is_not_null())
     assert (closed["transferred_at"] <= closed["closed_at"]).all()
+    stored = read(
+        engine,
+        "select transferred_at, transferred_on, transferred_day, transferred_bday,"
+        " transferred_month from transfers",
+    )
+    recomputed = add_local_columns(
+        stored.select("transferred_at"), "transferred", TZ, calendar_frame(())
+    )
+    assert_frame_equal(
+        stored.select(recomputed.columns).with_columns(
+            pl.col("^transferred_(day|bday|month)$").cast(pl.Int32)
+        ),
+        recomputed,
+    )
 
     reviews = read(
         engine, "select entity_id, item, reviewed_at, reviewed_on from directory_reviews"
@@ -193,6 +206,46 @@ def test_transfers_reviews_and_releases_are_consistent(engine: Engine) -> None:
     local = releases.select(local_date_expr("received_at", TZ).alias("d"))["d"]
     assert (releases["received_month"] == local.dt.year() * 100 + local.dt.month()).all()
     assert releases["release_id"].n_unique() == releases.height
+
+
+def test_transfer_chains_connect_bounce_and_some_breaches_are_inherited(big: DemoFrames) -> None:
+    """Every chain connects (docs/metrics.md §15); some cases bounce (A→B→A); some are received
+    with fewer than K days left and then breach at the receiver (vencidos heredados)."""
+    settings = Settings()
+    limit, k = settings.legal_limit_days, settings.transfer_min_days_left
+    chains = (
+        big.transfers.sort("case_id", "transferred_at")
+        .group_by("case_id", maintain_order=True)
+        .agg("from_entity_id", "to_entity_id", "transferred_day", "transferred_bday")
+        .join(big.cases, on="case_id")
+    )
+    for row in chains.iter_rows(named=True):
+        froms, tos = row["from_entity_id"], row["to_entity_id"]
+        assert froms[1:] == tos[:-1], row["case_id"]
+        assert tos[-1] == row["entity_id"], row["case_id"]
+    assert (chains["from_entity_id"].list.len() == 2).sum() > 10  # bounces
+    last = chains.select(
+        "created_day",
+        "closed_day",
+        "created_bday",
+        "closed_bday",
+        pl.col("transferred_day").list.last().alias("t_day"),
+        pl.col("transferred_bday").list.last().alias("t_bday"),
+    )
+    datos_al = day_num(TODAY)
+    inherited_calendar = last.filter(
+        (limit - (pl.col("t_day") - pl.col("created_day"))).is_between(0, k - 1)
+        & (pl.col("closed_day").fill_null(datos_al) - pl.col("created_day") > limit)
+    )
+    inherited_working = last.filter(
+        (limit - (pl.col("t_bday") - pl.col("created_bday"))).is_between(0, k - 1)
+        & (
+            pl.col("closed_bday").is_null()
+            | (pl.col("closed_bday") - pl.col("created_bday") > limit)
+        )
+    )
+    assert inherited_calendar.height > 20
+    assert inherited_working.height > 10
 
 
 def freshness_by_entity(reviews: pl.DataFrame, as_of: date) -> dict[str, str]:

@@ -34,7 +34,8 @@ def _calendar_signature(settings: Settings) -> str:
 def refresh_calendar(conn: Connection, settings: Settings) -> bool:
     """(Re)build the calendar when missing or when the extra days off changed.
 
-    When it changes, every case's working-day ordinals are recomputed from it in SQL.
+    When it changes, every case's (and transfer's) working-day ordinals are recomputed from it
+    in SQL.
     """
     stored = read_settings_table(conn)
     signature = _calendar_signature(settings)
@@ -51,6 +52,13 @@ def refresh_calendar(conn: Connection, settings: Settings) -> bool:
                 f"where {prefix}_on is not null"
             )
         )
+    conn.execute(  # the transfers' ordinal too (migration 0007, docs/metrics.md §15)
+        sa.text(
+            "update transfers set transferred_bday = "
+            "(select c.bday_num from calendar as c where c.dia = transfers.transferred_on) "
+            "where transferred_on is not null"
+        )
+    )
     write_setting(conn, "dias_libres_extra", signature)
     return True
 

@@ -35,7 +35,7 @@ from cac311.db.bulk import copy_into
 from cac311.db.setup import stored_timezone
 from cac311.db.summary_frames import write_summaries_from
 from cac311.errors import UserError
-from cac311.ingest import demo_obligations
+from cac311.ingest import demo_obligations, demo_transfers
 from cac311.ingest.demo_catalog import (
     CASE_TYPES,
     CHANNELS,
@@ -55,7 +55,6 @@ WRITE_CHUNK_ROWS = 100_000
 DAY = 86_400
 ANULADO_SHARE = 0.015
 SAME_MINUTE_SHARE = 0.003
-TRANSFER_SHARE = 0.03
 SMALL_ENTITIES_MAX_SHARE = 0.10
 # Relative volume by month Jan..Dec (rainy season busier; Carnival and December quieter), by
 # weekday Monday..Sunday, on public holidays, and growth per year.
@@ -355,34 +354,6 @@ def _entity_homes() -> tuple[np.ndarray, np.ndarray]:
     return np.array(province), np.array(district)
 
 
-def _transfers(rng: np.random.Generator, cases: pl.DataFrame, cutoff: datetime) -> pl.DataFrame:
-    """A few % of the cases came from another entity within their first three days."""
-    ids = [e.entity_id for e in ENTITIES]
-    holder = cases["entity_id"].replace_strict(ids, list(range(len(ids)))).to_numpy()
-    picked = (rng.random(cases.height) < TRANSFER_SHARE) & (cases["status"] != "anulado").to_numpy()
-    origin = (holder + rng.integers(1, len(ids), cases.height)) % len(ids)
-    span = (pl.col("closed_at").fill_null(cutoff) - pl.col("created_at")).dt.total_seconds()
-    return (
-        cases.select("case_id", "created_at", "closed_at", to_entity_id="entity_id")
-        .with_columns(
-            from_entity_id=pl.Series(np.array(ids)[origin]),
-            fraction=pl.Series(rng.random(cases.height)),
-        )
-        .filter(pl.Series(picked))
-        .select(
-            "case_id",
-            "from_entity_id",
-            "to_entity_id",
-            (
-                pl.col("created_at")
-                + pl.duration(seconds=(pl.col("fraction") * pl.min_horizontal(span, 3 * DAY)))
-            )
-            .dt.truncate("1s")
-            .alias("transferred_at"),
-        )
-    )
-
-
 def _reviews(
     rng: np.random.Generator, today: date, timezone: str, settings: Settings
 ) -> pl.DataFrame:
@@ -508,7 +479,14 @@ def build_demo_frames(
     return DemoFrames(
         entities=entities,
         cases=case_frame,
-        transfers=_transfers(rng_transfers, case_frame, cutoff),
+        transfers=demo_transfers.transfers(
+            rng_transfers,
+            case_frame,
+            cutoff,
+            timezone=timezone,
+            calendar=calendar,
+            settings=settings,
+        ),
         reviews=_reviews(rng_reviews, today, timezone, settings),
         releases=_releases(rng_releases, today, timezone),
         submissions=tuple(

@@ -134,7 +134,8 @@ SPECS: dict[str, KindSpec] = {
         optional=(),
         timestamps=("transferred_at",),
         max_lengths={"case_id": 80, "from_entity_id": 40, "to_entity_id": 40},
-        derived=(),
+        # Local date and day ordinals (migration 0007), as the cases' (localdates.py).
+        derived=("transferred_on", "transferred_month", "transferred_day", "transferred_bday"),
         updatable=False,
         entity_columns=("from_entity_id", "to_entity_id"),
     ),

@@ -345,12 +345,13 @@ def accepted_rows(frame: pl.DataFrame, ctx: ValidationContext) -> pl.DataFrame:
             (local.dt.year() * 100 + local.dt.month()).cast(pl.Int32).alias("received_month"),
         )
     if kind == "transfers":
-        return frame.select(
+        typed = frame.select(
             pl.col("case_id"),
             pl.col("from_entity_id"),
             pl.col("to_entity_id"),
             pl.col("transferred_at__ts").alias("transferred_at"),
         )
+        return add_local_columns(typed, "transferred", ctx.db_timezone, ctx.calendar)
     return _case_rows(frame, ctx)
 
 

@@ -24,7 +24,7 @@ def metric_column(code: str, label: str | None = None) -> Any:
     """The column config of a metric column: its label, definition on hover, unit format."""
     text = label or metric_label(code)
     unit = metric_unit(code)
-    if unit in ("casos", "posición"):
+    if unit in ("casos", "traslados", "posición"):
         return st.column_config.NumberColumn(text, help=definition(code), format=INT_FORMAT)
     if unit in ("%", "días", "horas"):
         return st.column_config.NumberColumn(text, help=definition(code), format=DEC_FORMAT)

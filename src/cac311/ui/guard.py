@@ -108,11 +108,15 @@ VALIDACION: Final = Page(
     uses_filters=False,
     needs_cases=False,
 )
+# Transfers and who owns a breach (issue 16): every role, like Tendencias; an enlace or asesor
+# sees only the transfers of their own entities (ui/views/transfers.scoped_filters).
+TRASLADOS: Final = Page("pages/10_Traslados.py", "Traslados", ":material/swap_horiz:")
 PAGES: Final[tuple[Page, ...]] = (
     RESUMEN,
     RANKING,
     ENTIDAD,
     TENDENCIAS,
+    TRASLADOS,
     DIRECTORIO,
     PUBLICACION,
     CALIDAD,

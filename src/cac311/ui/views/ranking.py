@@ -153,13 +153,15 @@ def ranking_export(
     period: Period,
     survival: pl.DataFrame | None = None,
     early_warning: pl.DataFrame | None = None,
+    transfers: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The ranking frame as a CSV-ready table: RANKING_EXPORT_COLUMNS, ranked first by position,
     then the unranked by entidad_id; `periodo` = the month, `modo_dias` = the mode on every row.
 
     `survival` (the Kaplan–Meier frame per entity, docs/metrics.md §17) adds its columns;
     `early_warning` (the month's flags per entity, views.early_warning.month_states, §16) adds
-    `alerta_deterioro` and `estado_alerta`."""
+    `alerta_deterioro` and `estado_alerta`; `transfers` (views.transfers.ranking_columns, §15)
+    adds `traslados_salida`, `traslados_entrada` and `vencidos_heredados`."""
     ordered = ranking.sort(["posicion", "entidad_id"], nulls_last=True)
     export = ordered.with_columns(
         pl.lit(str(period.month), dtype=pl.String).alias("periodo"),
@@ -169,6 +171,8 @@ def ranking_export(
         export = export.join(survival, on="entidad_id", how="left", maintain_order="left")
     if early_warning is not None:
         export = export.join(early_warning, on="entidad_id", how="left", maintain_order="left")
+    if transfers is not None:
+        export = export.join(transfers, on="entidad_id", how="left", maintain_order="left")
     return export
 
 
