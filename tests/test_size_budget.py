@@ -32,11 +32,6 @@ MIGRATION = (
     "a migration declares its schema table by table and is frozen once released; splitting it"
     " would scatter one revision"
 )
-IN_FLIGHT = (
-    "changed on the issue-16 branches right now: ceiling = size at the branch point; the lead"
-    " revisits it after merging"
-)
-
 # (path, None) for a module, (path, qualified function name) for a function.
 EXCEPTIONS: dict[tuple[str, str | None], Allowance] = {
     ("src/cac311/migrations/versions/0001_initial_schema.py", "upgrade"): Allowance(130, MIGRATION),
@@ -44,14 +39,15 @@ EXCEPTIONS: dict[tuple[str, str | None], Allowance] = {
         107, MIGRATION
     ),
     ("src/metrics/definitions.py", None): Allowance(
-        456,
-        "the metric registry: one declarative entry per SPEC §3 figure, checked against"
-        " docs/metrics.md (also grows on the issue-16 branches)",
+        600,
+        "the metric registry: one declarative entry per figure (SPEC §3 and §12–17), checked"
+        " against docs/metrics.md; split, it would be one list in several files",
     ),
-    ("src/cac311/ingest/demo.py", None): Allowance(588, IN_FLIGHT),
-    ("src/cac311/ingest/demo.py", "_cases"): Allowance(88, IN_FLIGHT),
-    ("src/cac311/ingest/demo.py", "_releases"): Allowance(62, IN_FLIGHT),
-    ("src/cac311/analytics/monthly.py", None): Allowance(469, IN_FLIGHT),
+    ("src/cac311/analytics/monthly.py", None): Allowance(
+        469,
+        "the monthly family: three aggregates and the table, ranking, trend and breakdown built"
+        " on them share their private schemas and summary/case source choice",
+    ),
     ("src/cac311/auth/sessions.py", None): Allowance(
         420,
         "one table's lifecycle (open, redeem, check, end, sweep): its states and the once-only"

@@ -15,7 +15,7 @@ from cac311.analytics.dates import data_dates
 from cac311.analytics.early_warning import entity_flags
 from cac311.config import Settings
 from cac311.db.engine import make_engine
-from cac311.ingest.demo import DETERIORATING_ENTITY
+from cac311.ingest.demo_cases import DETERIORATING_ENTITY
 from cac311.ui.charts.early_warning import TITLE
 from cac311.ui.charts.style import VENCIDO
 from cac311.ui.views.early_warning import ALERT_MARK

@@ -12,7 +12,7 @@ from cac311.analytics.dates import data_dates
 from cac311.analytics.early_warning import entity_flags
 from cac311.config import Settings
 from cac311.db.engine import make_engine
-from cac311.ingest.demo import DETERIORATING_ENTITY
+from cac311.ingest.demo_cases import DETERIORATING_ENTITY
 from metrics.early_warning import latest_states
 from metrics.period import Period
 from tests.e2e.conftest import Dashboard
