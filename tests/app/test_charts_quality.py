@@ -45,3 +45,15 @@ def test_quarantine_bars_one_bar_per_reason_most_rows_on_top() -> None:
     assert list(bars.y) == ["falta el identificador", "entidad no registrada"]
     assert list(bars.text) == ["3", "1,200"]
     assert not charts_quality.quarantine_bars(reasons.head(0)).data
+
+
+def test_bar_labels_outside_the_longest_bar_have_room() -> None:
+    """Plotly's autorange ends at the longest bar, cutting its `outside` label at the plot's
+    edge ("310" read "31" on Resumen): the value axis leaves room past the longest bar."""
+    reasons = pl.DataFrame({"reason": ["a", "b"], "motivo": ["uno", "dos"], "filas": [310, 40]})
+    fig = charts_quality.quarantine_bars(reasons)
+    low, high = fig.layout.xaxis.range
+    assert low == 0
+    assert high >= 310 * 1.1
+    frame = _same_minute([("AAA", "Uno", 100, 5, 5.0), ("CCC", "Tres", 40, 20, 50.0)])
+    assert charts_quality.same_minute_bars(frame).layout.xaxis.range[1] >= 55.0

@@ -13,7 +13,7 @@ from cac311.ui import loaders
 from cac311.ui.loaders import Source
 from metrics.period import Period
 
-TTL_SECONDS = 600
+TTL_SECONDS = loaders.TTL_SECONDS  # one cache lifetime for every loader
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

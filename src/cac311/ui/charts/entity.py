@@ -14,6 +14,7 @@ from cac311.ui.charts.style import (
     add_limit_line,
     category_ticks,
     empty_figure,
+    room_for_labels,
     styled,
     texts,
 )
@@ -72,6 +73,7 @@ def aging_bars(buckets: pl.DataFrame, limit_days: int) -> go.Figure:
     )
     fig.update_xaxes(type="category", title="edad (días)")
     fig.update_yaxes(title="casos abiertos")
+    room_for_labels(fig, ordered["casos"].to_list(), axis="y")
     fig.update_layout(showlegend=False, hovermode="closest")
     return styled(fig, "Casos abiertos por antigüedad")
 

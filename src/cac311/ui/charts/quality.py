@@ -10,6 +10,7 @@ from cac311.ui.charts.style import (
     PRIMARY,
     category_ticks,
     empty_figure,
+    room_for_labels,
     styled,
     texts,
 )
@@ -54,6 +55,7 @@ def same_minute_bars(frame: pl.DataFrame, limit: int = 20) -> go.Figure:
         )
     )
     fig.update_xaxes(title="% de los cerrados en el mes", rangemode="tozero")
+    room_for_labels(fig, shown["pct_mismo_minuto"].to_list())
     fig.update_yaxes(type="category")
     fig.update_layout(hovermode="closest", showlegend=False)
     return styled(fig, SAME_MINUTE_TITLE, height=max(260, 30 * shown.height + 90))
@@ -77,6 +79,7 @@ def quarantine_bars(reasons: pl.DataFrame) -> go.Figure:
         )
     )
     fig.update_xaxes(title="filas", rangemode="tozero")
+    room_for_labels(fig, ordered["filas"].to_list())
     fig.update_yaxes(type="category", automargin=True)
     category_ticks(fig, "y", ordered["motivo"].to_list())
     fig.update_layout(hovermode="closest", showlegend=False)

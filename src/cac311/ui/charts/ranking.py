@@ -12,6 +12,7 @@ from cac311.ui.charts.style import (
     SECONDARY,
     VENCIDO,
     empty_figure,
+    room_for_labels,
     styled,
     texts,
 )
@@ -46,6 +47,7 @@ def top_overdue(table: pl.DataFrame, limit: int = 10) -> go.Figure:
         )
     )
     fig.update_xaxes(title="casos vencidos a fin de mes")
+    room_for_labels(fig, top["vencidos_fin_mes"].to_list())
     fig.update_yaxes(type="category")
     fig.update_layout(hovermode="closest", showlegend=False)
     return styled(fig, "Entidades con más vencidos", height=max(260, 34 * top.height + 80))

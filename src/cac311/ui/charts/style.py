@@ -81,6 +81,14 @@ def category_ticks(fig: go.Figure, axis: str, values: Sequence[object]) -> None:
     update(tickmode="array", tickvals=texts(values), ticktext=texts(values, limit=SHORT))
 
 
+def room_for_labels(fig: go.Figure, values: Sequence[float], *, axis: str = "x") -> None:
+    """Widen the value axis so bar labels drawn `outside` the longest bar are not cut off at the
+    plot's edge (Plotly's autorange leaves them no room)."""
+    top = max((float(v) for v in values), default=0.0)
+    if top > 0:
+        fig.update_layout({f"{axis}axis": {"range": [0, top * 1.15]}})
+
+
 def styled(fig: go.Figure, title: str, *, height: int = 340) -> go.Figure:
     """`fig` with its title and height (everything else comes from the template)."""
     fig.update_layout(title={"text": title}, height=height)
