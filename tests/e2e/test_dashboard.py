@@ -76,6 +76,7 @@ PAGE_CONTENT: dict[str, dict[str, int]] = {
     "Ranking": {"stDataFrame": 2, "stPlotlyChart": 1, "stDownloadButton": 1},
     "Entidad": {"stMetric": 8, "stPlotlyChart": 6, "stDataFrame": 2, "stDownloadButton": 2},
     "Tendencias": {"stPlotlyChart": 2, "stDataFrame": 1},
+    "Traslados": {"stMetric": 4, "stPlotlyChart": 2, "stDataFrame": 1, "stDownloadButton": 2},
     "Directorio y comunicados": {"stMetric": 4, "stDataFrame": 2, "stPlotlyChart": 1},
     "Publicación": {"stDataFrame": 1, "stDownloadButton": 4},
     "Calidad de datos": {"stMetric": 4, "stDataFrame": 1},

@@ -42,7 +42,9 @@ def menu_links(page: Page) -> Locator:
 
 
 def menu_labels(page: Page) -> list[str]:
-    """The sidebar menu's labels (the material icon's ligature text dropped)."""
+    """The sidebar menu's labels (the material icon's ligature text dropped). Every signed-in
+    page has a menu: wait for it (a loaded machine draws the sidebar after the main area)."""
+    expect(menu_links(page).first).to_be_visible(timeout=30_000)
     return [text.strip().splitlines()[-1].strip() for text in menu_links(page).all_inner_texts()]
 
 
