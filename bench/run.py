@@ -39,12 +39,10 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -55,27 +53,23 @@ sys.path.insert(0, str(PROJECT / "bench"))
 from bench_demo import machine, server_version  # noqa: E402
 from bench_export import export_comparison  # noqa: E402
 from bench_import import run_import_benchmark  # noqa: E402
-from bench_pages import FILTER_SECTOR, page_times, sqlite_pages  # noqa: E402
+from bench_loaders import loader_times  # noqa: E402
+from bench_pages import page_times, sqlite_pages  # noqa: E402
 from bench_server import server_memory  # noqa: E402
 from timing import load, timed  # noqa: E402
 
-from cac311.analytics import monthly, open_cases  # noqa: E402
-from cac311.analytics.closures import days_distribution  # noqa: E402
-from cac311.analytics.dates import DataDates, data_dates, data_facts  # noqa: E402
+from cac311.analytics.dates import data_dates  # noqa: E402
 from cac311.config import Settings  # noqa: E402
 from cac311.db.engine import make_engine  # noqa: E402
-from cac311.db.queries import run_query  # noqa: E402
 from cac311.db.setup import prepare_database  # noqa: E402
-from cac311.filters import CaseFilters  # noqa: E402
 from cac311.ingest.demo import generate_demo  # noqa: E402
-from metrics.definitions import TOTAL_ID  # noqa: E402
-from metrics.period import Month, Period  # noqa: E402
 
 RESULTS_DIR = PROJECT / "bench" / "results"
 PAGE_FILES = {
     "Resumen": "app.py",
     "Ranking": "pages/1_Ranking.py",
     "Entidad": "pages/2_Entidad.py",
+    "Traslados": "pages/10_Traslados.py",
 }
 log = logging.getLogger("bench.run")
 
@@ -140,89 +134,6 @@ def fill(url: str, cases: int, refill: bool) -> dict[str, Any]:
 
 def last_complete_month(engine: Engine) -> str:
     return str(data_dates(engine).complete_months[-1])
-
-
-# --- loaders behind the pages -------------------------------------------------------------------
-
-
-def loader_times(url: str, month: str) -> dict[str, float]:
-    """Seconds of each analytics call behind Resumen, Ranking and Entidad (no cache)."""
-    engine = make_engine(url, read_only=True)
-    calls = _loader_calls(engine, Settings(), Period(Month.parse(month)))
-    times = {name: round(timed(call)[0], 3) for name, call in calls.items()}
-    engine.dispose()
-    return times
-
-
-def _loader_calls(
-    engine: Engine, settings: Settings, period: Period
-) -> dict[str, Callable[[], Any]]:
-    """The calls, by name ("entidad": the one with the most vencidos at the month's end)."""
-    nofilter = CaseFilters()
-    dates = data_dates(engine)
-    datos_al = dates.datos_al
-    assert datos_al is not None
-    mode = period.mode
-    entity = _most_overdue_entity(engine, settings, period, dates)
-    one = CaseFilters(entity_ids=(entity,))
-    sector = CaseFilters(sectors=(FILTER_SECTOR,))
-
-    def trend(filters: CaseFilters) -> Any:
-        return monthly.trend_and_deltas(
-            engine, settings, period=period, dates=dates, filters=filters
-        )
-
-    return {
-        "data_facts (every page run)": lambda: data_facts(engine),
-        "trend_and_deltas (13 meses)": lambda: trend(nofilter),
-        "monthly_table": lambda: monthly.monthly_table(
-            engine, settings, period=period, dates=dates, filters=nofilter
-        ),
-        "trend_and_deltas sector": lambda: trend(sector),
-        "monthly_table sector": lambda: monthly.monthly_table(
-            engine, settings, period=period, dates=dates, filters=sector
-        ),
-        "ranking": lambda: monthly.ranking(engine, settings, period=period, filters=nofilter),
-        "trend_and_deltas entidad": lambda: trend(one),
-        "days_distribution entidad": lambda: days_distribution(engine, period=period, filters=one),
-        "aging_buckets entidad": lambda: open_cases.aging_buckets(
-            engine, settings, as_of=datos_al, mode=mode, filters=one
-        ),
-        "open_cases vencidos entidad": lambda: open_cases.open_cases(
-            engine, settings, entity_id=entity, as_of=datos_al, mode=mode, which="vencidos"
-        ),
-        "breakdown case_type entidad": lambda: monthly.breakdown(
-            engine, settings, period=period, by="case_type", filters=one
-        ),
-        "trend_and_deltas tipo queja (detalle)": lambda: trend(CaseFilters(case_types=("queja",))),
-        "monthly_trend 13 meses por canal (detalle)": lambda: monthly.monthly_trend(
-            engine, settings, period=period, months=13, dates=dates, split_by="channel"
-        ),
-        "filter_values (barra lateral)": lambda: run_query(
-            engine, "summaries__filter_values", {}, None
-        ),
-        "trend_and_deltas (13 meses) desde los casos": lambda: monthly.aggregates(
-            engine,
-            settings,
-            first=period.month.shift(-12),
-            last=period.month,
-            mode=mode,
-            filters=nofilter,
-            group_by=None,
-            source=monthly.CASES,
-        ),
-    }
-
-
-def _most_overdue_entity(
-    engine: Engine, settings: Settings, period: Period, dates: DataDates
-) -> str:
-    table = monthly.monthly_table(engine, settings, period=period, dates=dates)
-    return str(
-        table.filter(pl.col("entidad_id") != TOTAL_ID).sort("vencidos_fin_mes", descending=True)[
-            "entidad_id"
-        ][0]
-    )
 
 
 # --- report -------------------------------------------------------------------------------------
