@@ -9,6 +9,7 @@ still opens the dashboard, but a local sign-in then lasts only as long as the br
 
 import streamlit as st
 
-from cac311.server import session_routes, show_script_error
+from cac311.server import preload_modules, session_routes, show_script_error
 
+preload_modules()  # once, in the main thread: sessions never race on a first import
 app = st.App("app.py", routes=session_routes(), on_script_error=show_script_error)

@@ -5,11 +5,14 @@
 - `show_script_error`: the last line of defence for an exception no page caught. Streamlit has
   already logged it with its traceback; the user gets one Spanish line instead of Streamlit's
   generic English error box: about the database when the database is the cause (e.g. the
-  server restarted in the middle of a page), else a neutral one.
+  server restarted in the middle of a page), else a neutral one;
+- `preload_modules()`: the libraries a page run would import lazily, imported once in the
+  server's main thread before any session starts.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 from typing import Final
 
@@ -26,7 +29,40 @@ UNEXPECTED_LINE: Final = (
     "técnico; intente de nuevo."
 )
 
-__all__ = ["UNEXPECTED_LINE", "script_error_line", "session_routes", "show_script_error"]
+# Imported lazily inside Streamlit, Plotly and Polars (pandas and pyarrow by st.dataframe and
+# the Arrow conversions) or first by a page. Pages run in one thread per session: twenty
+# sessions arriving on a cold server imported pandas and pyarrow at once from several threads,
+# and Python's import-deadlock avoidance handed one of them a partially initialised pandas
+# ("partially initialized module 'pandas' has no attribute 'Series'"; that session never
+# rendered). Imported here first, every later import is a lookup in sys.modules.
+PRELOADED_MODULES: Final = (
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "polars",
+    "plotly.graph_objects",
+    "plotly.io",
+    "sqlalchemy",
+    "holidays",
+    "cac311.ui.guard",
+    "cac311.ui.widgets",
+    "cac311.ui.charts",
+)
+
+__all__ = [
+    "PRELOADED_MODULES",
+    "UNEXPECTED_LINE",
+    "preload_modules",
+    "script_error_line",
+    "session_routes",
+    "show_script_error",
+]
+
+
+def preload_modules() -> None:
+    """Import PRELOADED_MODULES in the calling (main) thread, before sessions start."""
+    for name in PRELOADED_MODULES:
+        importlib.import_module(name)
 
 
 def script_error_line(exc: BaseException) -> str:
