@@ -140,3 +140,39 @@ def test_summaries_and_cases_give_the_same_flags(
     from_summaries = flags(history)
     monkeypatch.setattr(monthly, "source_for", lambda *args, **kwargs: monthly.CASES)
     assert_frame_equal(flags(history), from_summaries)
+
+
+@pytest.mark.parametrize("mode", ["calendario", "habiles"])
+@pytest.mark.parametrize("filters", [CaseFilters(), CaseFilters(entity_ids=("EST",))])
+@pytest.mark.parametrize("source", ["summaries", "cases"])
+def test_index_counts_are_the_monthly_trend_counts(
+    history: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    filters: CaseFilters,
+    source: str,
+) -> None:
+    """The flags read cerrados, en plazo and vencidos summed in the database instead of the
+    monthly trend's day histogram: the same counts, grid of entities × months included."""
+    if source == "cases":
+        monkeypatch.setattr(monthly, "source_for", lambda *args, **kwargs: monthly.CASES)
+    period = Period.parse("2026-11", mode)
+    dates = data_dates(history)
+    months = dates.months[0].through(period.month)
+    trend = monthly.monthly_trend(
+        history,
+        SETTINGS,
+        period=period,
+        months=len(months),
+        dates=dates,
+        filters=filters,
+        split_by="entity_id",
+    )
+    expected = trend.select(
+        pl.col("grupo").alias("entidad_id"),
+        pl.col("periodo").str.replace("-", "").cast(pl.Int64).alias("mes"),
+        *(pl.col(c).cast(pl.Int64) for c in ("cerrados", "cerrados_en_plazo", "vencidos_fin_mes")),
+    ).sort("entidad_id", "mes")
+    got = family.index_counts(history, SETTINGS, months=months, mode=period.mode, filters=filters)
+    assert expected.height > 0
+    assert_frame_equal(got.sort("entidad_id", "mes"), expected)

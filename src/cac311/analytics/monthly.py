@@ -162,7 +162,7 @@ class Aggregates:
         return merged.figures([TOTAL_ID], months, legal_limit)
 
 
-def _months(first: Month, last: Month) -> dict[str, Any]:
+def summary_months(first: Month, last: Month) -> dict[str, Any]:
     return {"start_month": first.yyyymm, "end_month": last.yyyymm}
 
 
@@ -182,13 +182,13 @@ def closed_histogram(
     params = {**source.params(filters, group_by), "mode": mode}
     window: dict[str, Any]
     if source.summaries:
-        name, window = "summaries__closed_histogram_by_month", _months(first, last)
+        name, window = "summaries__closed_histogram_by_month", summary_months(first, last)
     else:
         name, window = "cases__closed_histogram_by_month", dict(month_window(first, last))
     return run_query(engine, name, {**params, **window}, _HISTOGRAM_SCHEMA)
 
 
-def _received(
+def received_counts(
     engine: Engine,
     source: AggregateSource,
     params: dict[str, Any],
@@ -199,14 +199,14 @@ def _received(
 ) -> pl.DataFrame:
     window: dict[str, Any]
     if source.summaries:
-        query, window = "summaries__received_by_month", _months(first, last)
+        query, window = "summaries__received_by_month", summary_months(first, last)
     else:
         query = "cases__received_by_month"
         window = {**month_window(first, last), "legal_limit": limit}
     return run_query(engine, query, {**params, **window}, _RECEIVED_SCHEMA)
 
 
-def _open_ends(
+def open_end_counts(
     engine: Engine,
     source: AggregateSource,
     params: dict[str, Any],
@@ -243,20 +243,20 @@ def aggregates(
     limit = settings.legal_limit_days
     source = source or source_for(engine, limit, filters, group_by, last)
     params = {**source.params(filters, group_by), "mode": mode}
+    window = {"first": first, "last": last}
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="cac311-aggregates") as pool:
         jobs = (
-            pool.submit(_received, engine, source, params, first=first, last=last, limit=limit),
+            pool.submit(received_counts, engine, source, params, **window, limit=limit),
             pool.submit(
                 closed_histogram,
                 engine,
-                first=first,
-                last=last,
+                **window,
                 mode=mode,
                 filters=filters,
                 group_by=group_by,
                 source=source,
             ),
-            pool.submit(_open_ends, engine, source, params, first=first, last=last, limit=limit),
+            pool.submit(open_end_counts, engine, source, params, **window, limit=limit),
         )
         received, histogram, open_raw = (job.result() for job in jobs)
     open_ends = open_raw.select(
