@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
+import polars as pl
+
 from cac311.config import Settings
 from cac311.errors import UserError
 from metrics.daycount import WorkingCalendar
@@ -36,3 +38,13 @@ def maturity(settings: Settings, month: Month, mode: DayMode, datos_al: date | N
     end = ordinal(settings, month.last_day, mode)
     cutoff = ordinal(settings, datos_al, mode) if datos_al is not None else None
     return "si" if cohort_is_mature(end, cutoff, settings.legal_limit_days) else "no"
+
+
+def group_month_grid(groups: list[str], months: list[Month]) -> pl.DataFrame:
+    """Every (grupo, mes) pair of `groups` × `months`: the rows a monthly frame has even where
+    nothing happened."""
+    return pl.DataFrame(
+        [(g, m.yyyymm) for g in groups for m in months],
+        schema={"grupo": pl.String, "mes": pl.Int64},
+        orient="row",
+    )

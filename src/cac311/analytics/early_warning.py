@@ -18,7 +18,7 @@ import polars as pl
 from sqlalchemy.engine import Engine
 
 from cac311.analytics import monthly
-from cac311.analytics.common import month_window
+from cac311.analytics.common import group_month_grid, month_window
 from cac311.analytics.dates import DataDates
 from cac311.config import Settings
 from cac311.db.queries import run_query
@@ -64,19 +64,11 @@ def index_counts(
     )
     received = monthly.received_counts(engine, source, params, first=first, last=last, limit=limit)
     ends = monthly.open_end_counts(engine, source, params, first=first, last=last, limit=limit)
-    overdue = ends.select(
-        "grupo",
-        (pl.col("fin_mes").dt.year() * 100 + pl.col("fin_mes").dt.month()).alias("mes"),
-        "vencidos_fin_mes",
-    )
     groups = sorted(set(received["grupo"]) | set(closed["grupo"]) | set(ends["grupo"]))
-    grid = pl.DataFrame(
-        [(g, m.yyyymm) for g in groups for m in months],
-        schema={"grupo": pl.String, "mes": pl.Int64},
-        orient="row",
-    )
-    counts = grid.join(closed, on=["grupo", "mes"], how="left").join(
-        overdue.cast({"mes": pl.Int64}), on=["grupo", "mes"], how="left"
+    counts = (
+        group_month_grid(groups, months)
+        .join(closed, on=["grupo", "mes"], how="left")
+        .join(ends.select("grupo", "mes", "vencidos_fin_mes"), on=["grupo", "mes"], how="left")
     )
     return counts.select(
         pl.col("grupo").alias("entidad_id"),

@@ -30,7 +30,7 @@ from typing import Any, Final
 import polars as pl
 from sqlalchemy.engine import Engine
 
-from cac311.analytics.common import maturity, month_window
+from cac311.analytics.common import group_month_grid, maturity, month_window
 from cac311.analytics.dates import DataDates
 from cac311.config import Settings
 from cac311.db.queries import run_query
@@ -147,11 +147,7 @@ class Aggregates:
 
     def figures(self, groups: list[str], months: list[Month], legal_limit: int) -> pl.DataFrame:
         """`monthly_figures` for every (group, month) pair (zeros where nothing happened)."""
-        keys = pl.DataFrame(
-            [(g, m.yyyymm) for g in groups for m in months],
-            schema={"grupo": pl.String, "mes": pl.Int64},
-            orient="row",
-        )
+        keys = group_month_grid(groups, months)
         return monthly_figures(keys, self.received, self.histogram, self.open_ends, legal_limit)
 
     def national(self, months: list[Month], legal_limit: int) -> pl.DataFrame:
@@ -215,6 +211,8 @@ def open_end_counts(
     last: Month,
     limit: int,
 ) -> pl.DataFrame:
+    """Open and overdue cases at each month end of `first`..`last` per group, keyed by the
+    month (mes) the end closes: grupo, mes, abiertos_fin_mes, vencidos_fin_mes."""
     ends = [m.last_day for m in first.through(last)]
     window: dict[str, Any] = {"first_end_on": ends[0], "last_end_on": ends[-1]}
     if source.summaries:
@@ -222,7 +220,14 @@ def open_end_counts(
     else:
         query = "cases__open_at_month_end"
         window = {**window, "end_dates": ends, "legal_limit": limit}
-    return run_query(engine, query, {**params, **window}, _OPEN_SCHEMA)
+    return run_query(engine, query, {**params, **window}, _OPEN_SCHEMA).select(
+        "grupo",
+        (pl.col("fin_mes").dt.year() * 100 + pl.col("fin_mes").dt.month())
+        .cast(pl.Int64)
+        .alias("mes"),
+        "abiertos_fin_mes",
+        "vencidos_fin_mes",
+    )
 
 
 def aggregates(
@@ -258,15 +263,7 @@ def aggregates(
             ),
             pool.submit(open_end_counts, engine, source, params, **window, limit=limit),
         )
-        received, histogram, open_raw = (job.result() for job in jobs)
-    open_ends = open_raw.select(
-        "grupo",
-        (pl.col("fin_mes").dt.year() * 100 + pl.col("fin_mes").dt.month())
-        .cast(pl.Int64)
-        .alias("mes"),
-        "abiertos_fin_mes",
-        "vencidos_fin_mes",
-    )
+        received, histogram, open_ends = (job.result() for job in jobs)
     named = pl.col("grupo").fill_null(MISSING_VALUE)
     return Aggregates(
         received.with_columns(named), histogram.with_columns(named), open_ends.with_columns(named)
